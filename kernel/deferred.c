@@ -1,0 +1,44 @@
+/* deferred: see deferred.h. */
+#include "kernel/deferred.h"
+
+#include <stddef.h>
+
+static struct deferred_call *deferred_list;
+
+void deferred_register(struct deferred_call *dc, void (*fn)(void *ctx), void *ctx)
+{
+    dc->fn = fn;
+    dc->ctx = ctx;
+    dc->pending = false;
+    dc->next = deferred_list;
+    deferred_list = dc;
+}
+
+void deferred_schedule(struct deferred_call *dc)
+{
+    dc->pending = true;
+}
+
+bool deferred_any_pending(void)
+{
+    struct deferred_call *dc;
+
+    for (dc = deferred_list; dc != NULL; dc = dc->next)
+        if (dc->pending)
+            return true;
+    return false;
+}
+
+void deferred_run(void)
+{
+    struct deferred_call *dc;
+
+    /* Clear before calling, so a call may reschedule itself for next pass;
+     * the list walk sees each call once per pass. */
+    for (dc = deferred_list; dc != NULL; dc = dc->next) {
+        if (dc->pending) {
+            dc->pending = false;
+            dc->fn(dc->ctx);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/*
+ * deferred: run a function later, from the kernel loop, outside the caller's
+ * stack frame.
+ *
+ * Drivers use it to report completion "later" (the HAL contract forbids
+ * calling a client back from inside a start function) and to split long
+ * work into steps so that processes run in between. The kernel loop calls
+ * deferred_run() before it returns to a process; one pass runs each call
+ * that was pending when the pass began, so a call that reschedules itself
+ * runs again only on the next pass.
+ *
+ * Calls are static objects registered once at boot; scheduling one that is
+ * already pending does nothing. Safe to schedule from an interrupt handler.
+ */
+#ifndef KERNEL_DEFERRED_H
+#define KERNEL_DEFERRED_H
+
+#include <stdbool.h>
+
+struct deferred_call {
+    void (*fn)(void *ctx);
+    void *ctx;
+    volatile bool pending;
+    struct deferred_call *next;
+};
+
+void deferred_register(struct deferred_call *dc, void (*fn)(void *ctx), void *ctx);
+void deferred_schedule(struct deferred_call *dc);
+bool deferred_any_pending(void);
+void deferred_run(void);
+
+#endif /* KERNEL_DEFERRED_H */

@@ -1,0 +1,37 @@
+# Every tool and flag the build uses, in one place.
+
+BOARD      ?= mps2-an385
+BUILD      ?= build
+VERSION    := $(shell cat VERSION)
+
+# Debian's Python has pytest; the first python3 on PATH may not.
+PYTHON     := /usr/bin/python3
+
+# Cross toolchain for kernel and apps.
+CROSS      := arm-none-eabi-
+CC         := $(CROSS)gcc
+OBJCOPY    := $(CROSS)objcopy
+SIZE       := $(CROSS)size
+ARCH_FLAGS := -mcpu=cortex-m3 -mthumb
+
+# Warnings are errors everywhere: kernel, library, apps, host tests.
+WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+              -Wpointer-arith -Wundef -Wno-missing-field-initializers
+
+# Kernel: freestanding, size-optimised, dead code dropped at link time.
+KERNEL_CFLAGS := $(ARCH_FLAGS) -std=gnu11 -Os -g3 $(WARN_FLAGS) -ffreestanding \
+                 -ffunction-sections -fdata-sections -fno-common -I. -MMD -MP \
+                 -DKERNEL_VERSION='"$(VERSION)"'
+KERNEL_LDFLAGS := $(ARCH_FLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
+                  -Wl,--no-warn-rwx-segments
+
+# Host tests: native gcc, cmocka; a second build of each under ASan/UBSan.
+HOST_CC     := gcc
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN_FLAGS) -I. -DHOST_TEST
+HOST_SAN_CC := clang
+HOST_SAN_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST \
+                   -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_LIBS   := -lcmocka
+
+# The board's FRAM size (bytes), used for the image file.
+FRAM_SIZE  := 32768

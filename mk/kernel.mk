@@ -1,0 +1,45 @@
+# The kernel image and the test-only kernel builds (ktests).
+#
+# Kernel sources are every C/assembly file of the kernel-side folders; the
+# linker's --gc-sections drops what the board does not wire in.
+# A ktest is the same kernel plus one file from tests/ktest/ that defines
+# ktest_main(): the board calls it after boot instead of loading apps.
+
+KERNEL_DIRS := kernel kernel/arch/cortex-m hal drivers capsules boards/$(BOARD)
+KERNEL_SRCS := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
+KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
+KERNEL_LD   := boards/$(BOARD)/layout.ld
+KERNEL_ELF  := $(BUILD)/kernel.elf
+
+kernel: $(KERNEL_ELF)
+
+$(BUILD)/kernel/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "CC     $<"
+	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "AS     $<"
+	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+# link_kernel(output, extra objects)
+define link_kernel
+	@echo "LD     $(1)"
+	@$(CC) $(KERNEL_LDFLAGS) -T $(KERNEL_LD) -Wl,-Map=$(1:.elf=.map) -o $(1) $(KERNEL_OBJS) $(2)
+endef
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LD)
+	$(call link_kernel,$@,)
+	@$(SIZE) $@
+
+KTEST_SRCS := $(wildcard tests/ktest/*.c)
+KTEST_ELFS := $(patsubst tests/ktest/%.c,$(BUILD)/ktest/%.elf,$(KTEST_SRCS))
+
+ktests: $(KTEST_ELFS)
+
+$(BUILD)/ktest/%.elf: $(BUILD)/kernel/tests/ktest/%.c.o $(KERNEL_OBJS) $(KERNEL_LD)
+	@mkdir -p $(dir $@)
+	$(call link_kernel,$@,$<)
+
+-include $(KERNEL_OBJS:.o=.d) $(KTEST_SRCS:%=$(BUILD)/kernel/%.d)

@@ -1,0 +1,84 @@
+"""Shared pytest fixtures for the QEMU tests.
+
+`qemu` runs one boot: the kernel (or a ktest build), optionally an app image
+and an FRAM image, with a hard timeout. It returns what the UART printed and
+QEMU's exit status. When a test fails, the UART output of every boot it made
+is attached to the report, so a failure in CI shows what the kernel said.
+"""
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+
+import qemu as qemu_tool  # noqa: E402
+
+BUILD = os.path.join(ROOT, "build")
+KERNEL = os.path.join(BUILD, "kernel.elf")
+DEFAULT_TIMEOUT = 30  # seconds of wall time for one boot
+
+
+class Boot:
+    def __init__(self, argv, output, status, timed_out, seconds):
+        self.argv = argv
+        self.output = output
+        self.status = status
+        self.timed_out = timed_out
+        self.seconds = seconds
+
+    def __repr__(self):
+        return f"<Boot status={self.status} timed_out={self.timed_out}>"
+
+
+def ktest(name):
+    """Path of a test-only kernel build (tests/ktest/<name>.c)."""
+    return os.path.join(BUILD, "ktest", f"{name}.elf")
+
+
+@pytest.fixture
+def qemu(request, tmp_path):
+    boots = []
+
+    def run(kernel=KERNEL, apps=None, fram=None, timeout=DEFAULT_TIMEOUT, icount=False,
+            extra=(), fram_size=qemu_tool.FRAM_SIZE):
+        """Boot once. fram: path to an image (created zero-filled if absent),
+        or None to leave the FRAM off the bus."""
+        if fram is not None:
+            qemu_tool.ensure_fram_image(fram, fram_size)
+        argv = qemu_tool.qemu_argv(kernel, apps, fram, icount=icount, extra=extra)
+        start = time.monotonic()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        timed_out = False
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+            timed_out = True
+        boot = Boot(argv, out.decode("utf-8", "replace"), proc.returncode, timed_out,
+                    time.monotonic() - start)
+        boots.append(boot)
+        return boot
+
+    run.tmp_path = tmp_path
+    run.boots = boots
+    yield run
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failed test, attach the UART output of each of its boots to the
+    report, so pytest prints it with the failure."""
+    outcome = yield
+    rep = outcome.get_result()
+    run = getattr(item, "funcargs", {}).get("qemu")
+    if rep.when == "call" and rep.failed and run is not None:
+        for i, b in enumerate(run.boots):
+            rep.sections.append((
+                f"boot {i}: status {b.status}, timed out {b.timed_out}, {b.seconds:.1f} s",
+                " ".join(b.argv) + "\n--- UART output ---\n" + b.output))
