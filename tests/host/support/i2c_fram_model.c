@@ -1,0 +1,310 @@
+/* i2c_fram_model: see i2c_fram_model.h. A bit-level slave state machine
+ * driven by the line levels the fake SBCon registers produce. */
+#include "tests/host/support/i2c_fram_model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/sbcon_i2c.h"
+
+/* Clock pulses in one byte frame: 8 data bits, then the ACK bit. */
+#define FRAME_DATA_BITS 8u
+#define FRAME_ACK_BIT   9u
+#define ADDR_BYTES      2u
+
+enum phase {
+    PH_IDLE,   /* no transaction */
+    PH_ADDR,   /* receiving the address byte */
+    PH_WRITE,  /* master sends memory address, then data */
+    PH_READ,   /* slave sends data */
+    PH_IGNORE, /* not for us, or the master ended the read */
+};
+
+static struct {
+    uint8_t mem[I2C_MODEL_MAX_SIZE];
+    uint32_t size;
+    uint8_t addr7;
+    bool absent, scl_stuck;
+    uint32_t sda_stuck;
+    uint32_t master;         /* bits the master releases (1) or pulls (0) */
+    bool scl_line, sda_line; /* wired-AND levels */
+    bool slave_sda;          /* slave's output: true = released */
+    enum phase phase;
+    unsigned bit; /* clock pulses seen in this frame */
+    uint8_t shift, out_byte;
+    bool addr_ok, reading, master_acked;
+    unsigned addr_bytes;
+    uint32_t ptr;
+    bool tx_open;
+    struct i2c_model_tx tx;
+    struct i2c_model_stats stats;
+    struct i2c_model_tx log[I2C_MODEL_MAX_LOG];
+    size_t log_len;
+} m;
+
+static void log_tx(enum i2c_model_kind kind, uint32_t mem, uint32_t bytes)
+{
+    if (m.log_len >= I2C_MODEL_MAX_LOG) {
+        fprintf(stderr, "i2c_fram_model: transaction log full\n");
+        abort();
+    }
+    m.log[m.log_len].kind = kind;
+    m.log[m.log_len].mem = mem;
+    m.log[m.log_len].bytes = bytes;
+    m.log_len++;
+}
+
+static void close_tx(bool by_stop)
+{
+    if (!m.tx_open)
+        return;
+    m.tx_open = false;
+    if (m.tx.kind == I2C_MODEL_TX_READ || m.tx.bytes > 0)
+        log_tx(m.tx.kind, m.tx.mem, m.tx.bytes);
+    else if (by_stop)
+        log_tx(I2C_MODEL_TX_ADDR_ONLY, m.ptr, 0);
+}
+
+static void open_tx(enum i2c_model_kind kind)
+{
+    m.tx_open = true;
+    m.tx.kind = kind;
+    m.tx.mem = m.ptr;
+    m.tx.bytes = 0;
+}
+
+static void on_start(void)
+{
+    if (m.phase != PH_IDLE) {
+        m.stats.restarts++;
+        close_tx(false);
+    } else {
+        m.stats.starts++;
+    }
+    m.phase = PH_ADDR;
+    m.bit = 0;
+    m.shift = 0;
+    m.slave_sda = true;
+}
+
+static void on_stop(void)
+{
+    m.stats.stops++;
+    close_tx(true);
+    m.phase = PH_IDLE;
+    m.slave_sda = true;
+}
+
+static void on_rise(void)
+{
+    if (m.phase == PH_IDLE)
+        return;
+    if (m.phase == PH_IGNORE) {
+        m.stats.ignored_clocks++;
+        return;
+    }
+    if (m.bit < FRAME_DATA_BITS && m.phase != PH_READ)
+        m.shift = (uint8_t)((m.shift << 1) | (m.sda_line ? 1u : 0u));
+    else if (m.bit == FRAME_DATA_BITS && m.phase == PH_READ)
+        m.master_acked = !m.sda_line;
+    m.bit++;
+}
+
+static void load_next_byte(void)
+{
+    m.out_byte = m.mem[m.ptr];
+    m.ptr = (m.ptr + 1) % m.size;
+    m.slave_sda = (m.out_byte & 0x80u) != 0;
+}
+
+/* The 8th clock has fallen: decide the ACK (or release for the master's). */
+static void end_of_data_bits(void)
+{
+    switch (m.phase) {
+    case PH_ADDR:
+        m.addr_ok = !m.absent && (m.shift >> 1) == m.addr7;
+        m.reading = (m.shift & 1u) != 0;
+        if (m.addr_ok)
+            m.stats.addr_acks++;
+        else
+            m.stats.addr_nacks++;
+        m.slave_sda = !m.addr_ok;
+        break;
+    case PH_WRITE:
+        if (m.addr_bytes < ADDR_BYTES) {
+            m.ptr = ((m.ptr << 8) | m.shift) & 0xFFFFu;
+            if (++m.addr_bytes == ADDR_BYTES)
+                m.ptr %= m.size;
+        } else {
+            if (m.tx.bytes == 0)
+                m.tx.mem = m.ptr;
+            m.mem[m.ptr] = m.shift;
+            m.ptr = (m.ptr + 1) % m.size;
+            m.tx.bytes++;
+        }
+        m.slave_sda = false;
+        break;
+    case PH_READ:
+        m.tx.bytes++;
+        m.slave_sda = true;
+        break;
+    default:
+        break;
+    }
+}
+
+/* The ACK clock has fallen: the next frame begins. */
+static void end_of_frame(void)
+{
+    m.bit = 0;
+    m.shift = 0;
+    m.slave_sda = true;
+    switch (m.phase) {
+    case PH_ADDR:
+        if (!m.addr_ok) {
+            m.phase = PH_IGNORE;
+        } else if (m.reading) {
+            m.phase = PH_READ;
+            open_tx(I2C_MODEL_TX_READ);
+            load_next_byte();
+        } else {
+            m.phase = PH_WRITE;
+            m.addr_bytes = 0;
+            open_tx(I2C_MODEL_TX_WRITE);
+        }
+        break;
+    case PH_READ:
+        if (m.master_acked) {
+            load_next_byte();
+        } else {
+            m.stats.master_nacks++;
+            m.phase = PH_IGNORE;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void on_fall(void)
+{
+    if (m.sda_stuck != 0 && m.sda_stuck != I2C_MODEL_FOREVER)
+        m.sda_stuck--;
+    if (m.phase == PH_IDLE || m.phase == PH_IGNORE)
+        return;
+    if (m.bit == FRAME_DATA_BITS)
+        end_of_data_bits();
+    else if (m.bit == FRAME_ACK_BIT)
+        end_of_frame();
+    else if (m.phase == PH_READ && m.bit > 0 && m.bit < FRAME_DATA_BITS)
+        m.slave_sda = ((m.out_byte >> (FRAME_DATA_BITS - 1 - m.bit)) & 1u) != 0;
+}
+
+static bool level_scl(void)
+{
+    return (m.master & SBCON_SCL) && !m.scl_stuck;
+}
+
+static bool level_sda(void)
+{
+    return (m.master & SBCON_SDA) && m.slave_sda && m.sda_stuck == 0;
+}
+
+/* Re-evaluate the wires after the master or a knob changed something.
+ * SCL first, then SDA, as one register write may change both. */
+static void update_lines(void)
+{
+    bool scl = level_scl(), sda;
+
+    if (scl != m.scl_line) {
+        m.scl_line = scl;
+        if (scl)
+            on_rise();
+        else
+            on_fall();
+    }
+    sda = level_sda();
+    if (sda != m.sda_line) {
+        m.sda_line = sda;
+        if (m.scl_line) {
+            if (sda)
+                on_stop();
+            else
+                on_start();
+        }
+    }
+}
+
+uint32_t sbcon_io_read(uintptr_t addr)
+{
+    if (addr != I2C_MODEL_BASE + SBCON_REG_CONTROL) {
+        fprintf(stderr, "i2c_fram_model: read of unknown register %#lx\n", (unsigned long)addr);
+        abort();
+    }
+    return (m.scl_line ? SBCON_SCL : 0u) | (m.sda_line ? SBCON_SDA : 0u);
+}
+
+void sbcon_io_write(uintptr_t addr, uint32_t value)
+{
+    if (addr == I2C_MODEL_BASE + SBCON_REG_CONTROL) {
+        m.master |= value & (SBCON_SCL | SBCON_SDA);
+    } else if (addr == I2C_MODEL_BASE + SBCON_REG_CONTROL_CLR) {
+        m.master &= ~value;
+    } else {
+        fprintf(stderr, "i2c_fram_model: write of unknown register %#lx\n", (unsigned long)addr);
+        abort();
+    }
+    update_lines();
+}
+
+void i2c_model_reset(uint8_t addr7, uint32_t size)
+{
+    memset(&m, 0, sizeof(m));
+    m.addr7 = addr7;
+    m.size = size;
+    /* Like the SBCon after reset: the controller drives both lines low. */
+    m.slave_sda = true;
+}
+
+uint8_t *i2c_model_mem(void)
+{
+    return m.mem;
+}
+
+void i2c_model_set_absent(bool absent)
+{
+    m.absent = absent;
+}
+
+void i2c_model_set_sda_stuck(uint32_t falling_edges)
+{
+    m.sda_stuck = falling_edges;
+    update_lines();
+}
+
+void i2c_model_set_scl_stuck(bool stuck)
+{
+    m.scl_stuck = stuck;
+    update_lines();
+}
+
+const struct i2c_model_stats *i2c_model_stats(void)
+{
+    return &m.stats;
+}
+
+size_t i2c_model_log_len(void)
+{
+    return m.log_len;
+}
+
+const struct i2c_model_tx *i2c_model_log(size_t i)
+{
+    return i < m.log_len ? &m.log[i] : NULL;
+}
+
+bool i2c_model_bus_idle(void)
+{
+    return m.scl_line && m.sda_line && m.phase == PH_IDLE;
+}

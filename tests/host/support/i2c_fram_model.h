@@ -1,0 +1,61 @@
+/*
+ * i2c_fram_model: a software I2C FRAM on a fake SBCon register block, for
+ * host tests of the SBCon and FRAM drivers.
+ *
+ * It provides sbcon_io_read()/sbcon_io_write() (the hooks the SBCon driver
+ * uses under HOST_TEST), tracks the wired-AND levels of SCL and SDA after
+ * every register write, and behaves like an MB85RC-class slave: START and
+ * STOP detection, address match and ACK, 2-byte big-endian memory address,
+ * sequential write, repeated START and sequential read with master ACK/NACK.
+ * Like real parts (unlike QEMU's model) it changes SDA only after SCL falls.
+ *
+ * Knobs: absent (never ACKs its address), sda_stuck_clocks (holds SDA low
+ * for that many SCL falling edges, like a slave left mid-byte; use
+ * I2C_MODEL_FOREVER for a dead bus), scl_stuck (holds SCL low).
+ * It logs every completed transaction so tests can check chunking.
+ */
+#ifndef TESTS_HOST_I2C_FRAM_MODEL_H
+#define TESTS_HOST_I2C_FRAM_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define I2C_MODEL_BASE     0x4002A000u
+#define I2C_MODEL_MAX_SIZE 65536u
+#define I2C_MODEL_MAX_LOG  2048u
+#define I2C_MODEL_FOREVER  UINT32_MAX
+
+enum i2c_model_kind {
+    I2C_MODEL_TX_WRITE, /* address-write transaction that carried data */
+    I2C_MODEL_TX_READ,  /* bytes the slave sent in one read phase */
+    I2C_MODEL_TX_ADDR_ONLY,
+};
+
+struct i2c_model_tx {
+    enum i2c_model_kind kind;
+    uint32_t mem;   /* memory address of the first data byte */
+    uint32_t bytes; /* data bytes moved */
+};
+
+struct i2c_model_stats {
+    uint32_t starts, restarts, stops;
+    uint32_t addr_acks, addr_nacks;
+    uint32_t master_nacks;   /* reads ended by the master's NACK */
+    uint32_t ignored_clocks; /* SCL pulses while the slave was not listening */
+};
+
+void i2c_model_reset(uint8_t addr7, uint32_t size);
+uint8_t *i2c_model_mem(void);
+/* Knobs. */
+void i2c_model_set_absent(bool absent);
+void i2c_model_set_sda_stuck(uint32_t falling_edges);
+void i2c_model_set_scl_stuck(bool stuck);
+/* What happened. */
+const struct i2c_model_stats *i2c_model_stats(void);
+size_t i2c_model_log_len(void);
+const struct i2c_model_tx *i2c_model_log(size_t i);
+/* True when both lines are high and no transaction is open. */
+bool i2c_model_bus_idle(void);
+
+#endif /* TESTS_HOST_I2C_FRAM_MODEL_H */
