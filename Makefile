@@ -16,7 +16,7 @@ $(SETUP_STAMP): tools/setup.sh | $(BUILD)/
 	@./tools/setup.sh
 	@touch $@
 
-$(BUILD)/ $(BUILD)/%/:
+$(BUILD)/:
 	@mkdir -p $@
 
 include mk/kernel.mk

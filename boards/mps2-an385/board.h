@@ -1,0 +1,24 @@
+/*
+ * mps2-an385 board constants: peripheral addresses, interrupt lines, clocks
+ * and the policies this board chooses. Only boards/mps2-an385/ includes it.
+ */
+#ifndef BOARDS_MPS2_AN385_BOARD_H
+#define BOARDS_MPS2_AN385_BOARD_H
+
+#define BOARD_NAME          "mps2-an385 (Cortex-M3, QEMU)"
+#define BOARD_SYSCLK_HZ     25000000u
+
+#define UART0_BASE          0x40004000u
+#define UART0_RX_IRQ        0
+#define UART0_BAUDDIV       16u /* minimum the CMSDK UART accepts */
+
+#define TIMER0_BASE         0x40000000u
+#define TIMER0_IRQ          8
+
+/* Kernel policies. */
+#define BOARD_TIMESLICE_CYCLES  250000u /* 10 ms at 25 MHz */
+#define BOARD_GRANT_RESERVE     1024u   /* grant bytes added to each process block */
+#define BOARD_RESTART_LIMIT     3u      /* a faulting app is restarted this often */
+#define BOARD_MAX_PROCESSES     8
+
+#endif /* BOARDS_MPS2_AN385_BOARD_H */

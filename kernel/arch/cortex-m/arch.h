@@ -1,0 +1,87 @@
+/*
+ * arch: everything the kernel core needs from the CPU (ARMv7-M), behind one
+ * small interface: entering a process and trapping back, the MPU, the
+ * timeslice timer, interrupts, fault decoding and ending the emulator.
+ *
+ * Called only by the kernel core (the files in kernel/) and the board. The rest of the
+ * kernel never touches a CPU register directly.
+ */
+#ifndef KERNEL_ARCH_ARCH_H
+#define KERNEL_ARCH_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Why the CPU came back from a process to the kernel. */
+enum arch_trap {
+    TRAP_SYSCALL = 1,   /* the process executed `svc` */
+    TRAP_TIMESLICE = 2, /* SysTick expired while the process ran */
+    TRAP_INTERRUPT = 3, /* a device interrupt needs its bottom half */
+    TRAP_FAULT = 4,     /* the process faulted (MemManage/Bus/Usage/Hard) */
+};
+
+/* Saved state of a process while the kernel runs. The hardware frame
+ * (r0-r3, r12, lr, pc, xpsr) lives on the process stack at sp; the rest is
+ * here. Field order is used by switch.S: do not reorder. */
+struct arch_context {
+    uint32_t r4_r11[8];
+    uint32_t sp;      /* process stack pointer (PSP) */
+    uint32_t trap;    /* enum arch_trap, set by the exception handler */
+};
+
+/* The hardware exception frame on the process stack. */
+struct arch_frame {
+    uint32_t r0, r1, r2, r3, r12, lr, pc, xpsr;
+};
+
+#define ARCH_FRAME_SIZE  32u
+#define ARCH_XPSR_THUMB  0x01000000u /* T bit: Thumb state */
+
+/* Fault details captured when a process faults. */
+struct arch_fault {
+    uint32_t exception; /* exception number: 3 hard, 4 memmanage, 5 bus, 6 usage */
+    uint32_t cfsr, hfsr, mmfar, bfar;
+};
+
+/* Run the process whose context is ctx until it traps; returns the reason. */
+enum arch_trap arch_switch_to_user(struct arch_context *ctx);
+
+/* The fault recorded by the last TRAP_FAULT. */
+const struct arch_fault *arch_last_fault(void);
+
+/* Print a decoded CFSR/HFSR/MMFAR/BFAR report through the log. */
+void arch_log_fault_status(const struct arch_fault *f);
+
+/* Timeslice: start counting `cycles` CPU cycles; expired() after that. */
+void arch_timeslice_start(uint32_t cycles);
+bool arch_timeslice_expired(void);
+void arch_timeslice_stop(void);
+
+/* MPU (PMSAv7). Regions for one process: its flash image (read/execute)
+ * and the accessible part of its RAM block (read/write, no execute).
+ * Both bases must be aligned to their power-of-two sizes. */
+void arch_mpu_init(void);
+bool arch_mpu_region_ok(uint32_t base, uint32_t size);
+void arch_mpu_configure(uint32_t flash_base, uint32_t flash_size, uint32_t ram_base,
+                        uint32_t ram_size, uint32_t ram_accessible);
+/* Granularity of the accessible RAM boundary for a block of ram_size. */
+uint32_t arch_mpu_ram_granule(uint32_t ram_size);
+
+/* Interrupts. Device IRQs are masked in the NVIC by the top half and
+ * re-enabled by the bottom half (arch_irq_enable) once serviced. */
+void arch_irq_enable(unsigned irq);
+void arch_irq_disable(unsigned irq);
+bool arch_irq_take_pending(unsigned irq); /* true once per top-half hit */
+bool arch_irq_any_pending(void);
+void arch_wait_for_interrupt(void);
+
+/* End the emulator with this status (semihosting SYS_EXIT_EXTENDED). On
+ * real hardware: halt. Never returns. */
+void arch_exit(int status) __attribute__((noreturn));
+
+/* Linker-script symbols (boards/<board>/layout.ld). */
+extern uint8_t _stext[], _etext[], _sdata[], _edata[], _sidata[], _sbss[], _ebss[];
+extern uint8_t _kernel_ram_start[], _kernel_ram_end[], _estack[];
+extern uint8_t _app_flash_start[], _app_flash_end[], _app_ram_start[], _app_ram_end[];
+
+#endif /* KERNEL_ARCH_ARCH_H */

@@ -1,0 +1,91 @@
+/*
+ * SysTick timeslices and device interrupt bookkeeping (ARMv7-M).
+ *
+ * Interrupt model: the top half (IRQ_Handler in switch.S, then
+ * arch_irq_top_half here) masks the interrupt in the NVIC and sets its bit
+ * in `irq_pending`. The kernel loop asks arch_irq_take_pending() for each
+ * device it owns, runs the bottom half in thread mode, and unmasks it.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/arch/cortex-m/arch.h"
+#include "kernel/arch/cortex-m/scb.h"
+
+static volatile uint32_t irq_pending;
+static volatile bool timeslice_expired;
+
+void arch_irq_top_half(uint32_t irq);
+void arch_irq_top_half(uint32_t irq)
+{
+    if (irq < 32) {
+        NVIC_ICER0[0] = 1u << irq;
+        irq_pending |= 1u << irq;
+    }
+}
+
+void arch_systick_fired(void);
+void arch_systick_fired(void)
+{
+    timeslice_expired = true;
+    SYSTICK->csr = 0; /* one shot */
+}
+
+void arch_irq_enable(unsigned irq)
+{
+    NVIC_ISER0[0] = 1u << irq;
+}
+
+void arch_irq_disable(unsigned irq)
+{
+    NVIC_ICER0[0] = 1u << irq;
+}
+
+bool arch_irq_take_pending(unsigned irq)
+{
+    uint32_t bit = 1u << irq;
+    bool was;
+
+    __asm__ volatile("cpsid i" ::: "memory");
+    was = (irq_pending & bit) != 0;
+    irq_pending &= ~bit;
+    __asm__ volatile("cpsie i" ::: "memory");
+    return was;
+}
+
+bool arch_irq_any_pending(void)
+{
+    return irq_pending != 0;
+}
+
+void arch_wait_for_interrupt(void)
+{
+    /* With interrupts masked, WFI still wakes on a pending interrupt; the
+     * check and the sleep are atomic, so no wake-up is lost in between. */
+    __asm__ volatile("cpsid i" ::: "memory");
+    if (irq_pending == 0)
+        __asm__ volatile("wfi" ::: "memory");
+    __asm__ volatile("cpsie i" ::: "memory");
+}
+
+void arch_timeslice_start(uint32_t cycles)
+{
+    if (cycles > SYSTICK_RVR_MAX)
+        cycles = SYSTICK_RVR_MAX;
+    timeslice_expired = false;
+    SYSTICK->csr = 0;
+    SYSTICK->rvr = cycles;
+    SYSTICK->cvr = 0;
+    SYSTICK->csr = SYSTICK_CSR_ENABLE | SYSTICK_CSR_TICKINT | SYSTICK_CSR_CLKSOURCE;
+}
+
+bool arch_timeslice_expired(void)
+{
+    return timeslice_expired;
+}
+
+void arch_timeslice_stop(void)
+{
+    SYSTICK->csr = 0;
+    timeslice_expired = false;
+}

@@ -1,0 +1,67 @@
+/*
+ * PMSAv7 MPU programming for one process at a time.
+ *
+ * Region 0: the process's flash image, read-only and executable.
+ * Region 1: its RAM block, read/write and never executable; only the
+ *           subregions below `ram_accessible` are enabled, so the grant area
+ *           at the top of the block stays out of the process's reach.
+ * The kernel runs privileged with PRIVDEFENA: it sees the default memory
+ * map everywhere no region matches, including the disabled subregions.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/arch/cortex-m/arch.h"
+#include "kernel/arch/cortex-m/scb.h"
+
+#define MPU_REGION_FLASH 0u
+#define MPU_REGION_RAM   1u
+
+static unsigned log2_exact(uint32_t v)
+{
+    unsigned n = 0;
+
+    while ((1u << n) < v)
+        n++;
+    return n;
+}
+
+void arch_mpu_init(void)
+{
+    SCB->shcsr |= SHCSR_MEMFAULTENA | SHCSR_BUSFAULTENA | SHCSR_USGFAULTENA;
+    SCB->ccr |= CCR_DIV_0_TRP;
+    MPU->ctrl = MPU_CTRL_ENABLE | MPU_CTRL_PRIVDEFENA;
+    __asm__ volatile("dsb\n isb" ::: "memory");
+}
+
+bool arch_mpu_region_ok(uint32_t base, uint32_t size)
+{
+    return size >= (1u << MPU_MIN_REGION_LOG2) && (size & (size - 1)) == 0 &&
+           (base & (size - 1)) == 0;
+}
+
+uint32_t arch_mpu_ram_granule(uint32_t ram_size)
+{
+    return ram_size >= (1u << MPU_MIN_SUBREGION_LOG2) ? ram_size / MPU_SUBREGIONS : ram_size;
+}
+
+void arch_mpu_configure(uint32_t flash_base, uint32_t flash_size, uint32_t ram_base,
+                        uint32_t ram_size, uint32_t ram_accessible)
+{
+    uint32_t granule = arch_mpu_ram_granule(ram_size);
+    uint32_t enabled = (ram_accessible + granule - 1) / granule; /* subregions */
+    uint32_t srd = 0;
+
+    if (granule != ram_size && enabled < MPU_SUBREGIONS)
+        srd = (0xffu << enabled) & 0xffu; /* disable the upper ones */
+
+    MPU->rnr = MPU_REGION_FLASH;
+    MPU->rbar = flash_base;
+    MPU->rasr = MPU_RASR_ENABLE | MPU_RASR_SIZE(log2_exact(flash_size)) | MPU_RASR_C |
+                MPU_RASR_AP_RO_RO;
+    MPU->rnr = MPU_REGION_RAM;
+    MPU->rbar = ram_base;
+    MPU->rasr = MPU_RASR_ENABLE | MPU_RASR_SIZE(log2_exact(ram_size)) | MPU_RASR_SRD(srd) |
+                MPU_RASR_C | MPU_RASR_B | MPU_RASR_S | MPU_RASR_AP_RW_RW | MPU_RASR_XN;
+    __asm__ volatile("dsb\n isb" ::: "memory");
+}

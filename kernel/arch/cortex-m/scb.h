@@ -1,0 +1,85 @@
+/*
+ * ARMv7-M System Control Space registers used by the arch layer: SCB fault
+ * status, SysTick, NVIC and MPU. Register layouts only; no logic.
+ * Private to kernel/arch/cortex-m/.
+ */
+#ifndef KERNEL_ARCH_SCB_H
+#define KERNEL_ARCH_SCB_H
+
+#include <stdint.h>
+
+struct scb_regs {
+    volatile uint32_t cpuid, icsr, vtor, aircr, scr, ccr, shpr1, shpr2, shpr3, shcsr;
+    volatile uint32_t cfsr, hfsr, dfsr, mmfar, bfar, afsr;
+};
+#define SCB ((struct scb_regs *)0xE000ED00u)
+
+#define SHCSR_MEMFAULTENA (1u << 16)
+#define SHCSR_BUSFAULTENA (1u << 17)
+#define SHCSR_USGFAULTENA (1u << 18)
+#define CCR_DIV_0_TRP     (1u << 4)
+
+#define CFSR_IACCVIOL    (1u << 0)
+#define CFSR_DACCVIOL    (1u << 1)
+#define CFSR_MUNSTKERR   (1u << 3)
+#define CFSR_MSTKERR     (1u << 4)
+#define CFSR_MLSPERR     (1u << 5)
+#define CFSR_MMARVALID   (1u << 7)
+#define CFSR_IBUSERR     (1u << 8)
+#define CFSR_PRECISERR   (1u << 9)
+#define CFSR_IMPRECISERR (1u << 10)
+#define CFSR_UNSTKERR    (1u << 11)
+#define CFSR_STKERR      (1u << 12)
+#define CFSR_LSPERR      (1u << 13)
+#define CFSR_BFARVALID   (1u << 15)
+#define CFSR_UNDEFINSTR  (1u << 16)
+#define CFSR_INVSTATE    (1u << 17)
+#define CFSR_INVPC       (1u << 18)
+#define CFSR_NOCP        (1u << 19)
+#define CFSR_UNALIGNED   (1u << 24)
+#define CFSR_DIVBYZERO   (1u << 25)
+
+#define HFSR_VECTTBL  (1u << 1)
+#define HFSR_FORCED   (1u << 30)
+#define HFSR_DEBUGEVT (1u << 31)
+
+#define IPSR_EXCEPTION_MASK 0x1ffu
+#define EXC_NMI        2
+#define EXC_HARDFAULT  3
+#define EXC_MEMMANAGE  4
+#define EXC_BUSFAULT   5
+#define EXC_USAGEFAULT 6
+
+struct systick_regs {
+    volatile uint32_t csr, rvr, cvr, calib;
+};
+#define SYSTICK ((struct systick_regs *)0xE000E010u)
+#define SYSTICK_CSR_ENABLE    (1u << 0)
+#define SYSTICK_CSR_TICKINT   (1u << 1)
+#define SYSTICK_CSR_CLKSOURCE (1u << 2) /* 1 = processor clock */
+#define SYSTICK_RVR_MAX       0x00ffffffu
+
+#define NVIC_ISER0 ((volatile uint32_t *)0xE000E100u)
+#define NVIC_ICER0 ((volatile uint32_t *)0xE000E180u)
+
+struct mpu_regs {
+    volatile uint32_t type, ctrl, rnr, rbar, rasr;
+};
+#define MPU ((struct mpu_regs *)0xE000ED90u)
+#define MPU_CTRL_ENABLE     (1u << 0)
+#define MPU_CTRL_PRIVDEFENA (1u << 2)
+#define MPU_RBAR_VALID      (1u << 4)
+#define MPU_RASR_ENABLE     (1u << 0)
+#define MPU_RASR_SIZE(log2) (((log2) - 1u) << 1)
+#define MPU_RASR_SRD(mask)  ((uint32_t)(mask) << 8)
+#define MPU_RASR_B          (1u << 16)
+#define MPU_RASR_C          (1u << 17)
+#define MPU_RASR_S          (1u << 18)
+#define MPU_RASR_AP_RW_RW   (3u << 24) /* privileged RW, unprivileged RW */
+#define MPU_RASR_AP_RO_RO   (6u << 24) /* privileged RO, unprivileged RO */
+#define MPU_RASR_XN         (1u << 28)
+#define MPU_MIN_REGION_LOG2 5u         /* 32 bytes */
+#define MPU_SUBREGIONS      8u
+#define MPU_MIN_SUBREGION_LOG2 8u      /* subregions need regions >= 256 B */
+
+#endif /* KERNEL_ARCH_SCB_H */
