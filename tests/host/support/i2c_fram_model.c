@@ -267,6 +267,12 @@ void i2c_model_reset(uint8_t addr7, uint32_t size)
     m.slave_sda = true;
 }
 
+void i2c_model_clear_history(void)
+{
+    memset(&m.stats, 0, sizeof(m.stats));
+    m.log_len = 0;
+}
+
 uint8_t *i2c_model_mem(void)
 {
     return m.mem;

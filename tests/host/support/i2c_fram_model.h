@@ -51,7 +51,8 @@ uint8_t *i2c_model_mem(void);
 void i2c_model_set_absent(bool absent);
 void i2c_model_set_sda_stuck(uint32_t falling_edges);
 void i2c_model_set_scl_stuck(bool stuck);
-/* What happened. */
+/* What happened (i2c_model_clear_history forgets it, keeps memory). */
+void i2c_model_clear_history(void);
 const struct i2c_model_stats *i2c_model_stats(void);
 size_t i2c_model_log_len(void);
 const struct i2c_model_tx *i2c_model_log(size_t i);
