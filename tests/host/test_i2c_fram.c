@@ -1,8 +1,9 @@
 /* I2C FRAM driver over the SBCon driver and the software FRAM model:
  * probe, chunking, addressing, both ends, range and argument errors, device
  * errors mid-transfer, the asynchronous contract. */
-/* HOST_TEST_SRCS: drivers/i2c_fram.c drivers/sbcon_i2c.c hal/nvram.c kernel/deferred.c kernel/log.c
- * kernel/fmt.c tests/host/support/i2c_fram_model.c */
+/* clang-format off */
+/* HOST_TEST_SRCS: drivers/i2c_fram.c drivers/sbcon_i2c.c hal/nvram.c kernel/deferred.c kernel/log.c kernel/fmt.c tests/host/support/i2c_fram_model.c */
+/* clang-format on */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
