@@ -12,13 +12,13 @@
 #define UART0_RX_IRQ        0
 #define UART0_BAUDDIV       16u /* minimum the CMSDK UART accepts */
 
-#define TIMER0_BASE         0x40000000u
+#define TIMER0_BASE         0x40000000u /* alarm: counts down to the next alarm */
 #define TIMER0_IRQ          8
+#define TIMER1_BASE         0x40001000u /* free-running tick counter */
 
 /* Kernel policies. */
 #define BOARD_TIMESLICE_CYCLES  250000u /* 10 ms at 25 MHz */
 #define BOARD_GRANT_RESERVE     1024u   /* grant bytes added to each process block */
 #define BOARD_RESTART_LIMIT     3u      /* a faulting app is restarted this often */
-#define BOARD_MAX_PROCESSES     8
 
 #endif /* BOARDS_MPS2_AN385_BOARD_H */

@@ -8,14 +8,53 @@
 #include <stdint.h>
 
 #include "boards/mps2-an385/board.h"
+#include "capsules/alarm.h"
+#include "capsules/console.h"
+#include "capsules/lldebug.h"
+#include "drivers/cmsdk_timer.h"
 #include "drivers/cmsdk_uart.h"
 #include "kernel/arch/cortex-m/arch.h"
+#include "kernel/kernel.h"
 #include "kernel/log.h"
+#include "kernel/storage_policy.h"
 
 /* Test-only kernels (tests/ktest/) define this; production kernels don't. */
 void ktest_main(void) __attribute__((weak));
 
 static struct cmsdk_uart uart0;
+static struct cmsdk_alarm timer;
+static struct console console;
+static struct alarm_capsule alarm;
+static struct lldebug lldebug;
+
+static const struct driver *const drivers[] = {
+    &alarm.drv,
+    &console.drv,
+    &lldebug.drv,
+};
+
+static void service_interrupts(void)
+{
+    if (arch_irq_take_pending(UART0_RX_IRQ))
+        uart0.uart.ops->rx_bottom_half(&uart0.uart);
+    if (arch_irq_take_pending(TIMER0_IRQ))
+        timer.hw.ops->bottom_half(&timer.hw);
+}
+
+static const struct kernel_config kernel_config = {
+    .drivers = drivers,
+    .num_drivers = sizeof(drivers) / sizeof(drivers[0]),
+    .timeslice_cycles = BOARD_TIMESLICE_CYCLES,
+    .grant_reserve = BOARD_GRANT_RESERVE,
+    .restart_limit = BOARD_RESTART_LIMIT,
+    .exit_when_done = true,
+    .storage_policy = storage_policy_tbf,
+    .service_interrupts = service_interrupts,
+    .app_flash_start = _app_flash_start,
+    .app_flash_end = _app_flash_end,
+    .app_ram_start = _app_ram_start,
+    .app_ram_end = _app_ram_end,
+};
 
 static void console_sink(const char *s, size_t len)
 {
@@ -45,10 +84,16 @@ int main(void)
     log_set_sink(console_sink);
     banner();
     arch_mpu_init();
+    cmsdk_alarm_init(&timer, TIMER1_BASE, TIMER0_BASE, TIMER0_IRQ, BOARD_SYSCLK_HZ);
+    console_init(&console, &uart0.uart);
+    alarm_init(&alarm, &timer.hw);
+    lldebug_init(&lldebug);
 
     if (ktest_main != NULL) {
         ktest_main();
         return 0;
     }
+    kernel_load_processes(&kernel_config);
+    kernel_run(&kernel_config);
     return 0;
 }

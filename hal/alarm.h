@@ -1,0 +1,34 @@
+/*
+ * alarm: the hardware interface for a free-running tick counter with one
+ * compare alarm.
+ *
+ * now() counts up at `frequency` Hz and wraps at 2^32. set(reference, dt)
+ * arms the alarm for the instant reference + dt (wrapping arithmetic; an
+ * instant already passed fires as soon as possible). When it fires the
+ * driver's bottom half (kernel loop, never interrupt context) calls the
+ * client once; the alarm is then disarmed.
+ */
+#ifndef HAL_ALARM_H
+#define HAL_ALARM_H
+
+#include <stdint.h>
+
+struct alarm_hw;
+
+typedef void (*alarm_fired_fn)(void *ctx);
+
+struct alarm_ops {
+    uint32_t (*now)(struct alarm_hw *a);
+    void (*set)(struct alarm_hw *a, uint32_t reference, uint32_t dt);
+    void (*disarm)(struct alarm_hw *a);
+    void (*bottom_half)(struct alarm_hw *a);
+};
+
+struct alarm_hw {
+    const struct alarm_ops *ops;
+    uint32_t frequency;
+    alarm_fired_fn fired;
+    void *fired_ctx;
+};
+
+#endif /* HAL_ALARM_H */

@@ -1,0 +1,148 @@
+/*
+ * grant: per-(driver, process) kernel state kept in the process's own RAM
+ * block, out of its reach (above the MPU-accessible part).
+ *
+ * Each driver's grant holds, in order: its upcall slots, its read-only
+ * allow slots, its read-write allow slots, then the capsule's own state.
+ * It is allocated, zeroed, on the process's first subscribe/allow to that
+ * driver or the capsule's first grant_get(); all of a process's grants go
+ * away when it restarts or exits.
+ */
+#include "kernel/grant.h"
+
+#include <stddef.h>
+
+#include "kernel/kernel.h"
+
+static uint32_t grant_bytes(const struct driver *drv)
+{
+    return (uint32_t)drv->num_upcalls * sizeof(struct upcall_slot) +
+           (uint32_t)(drv->num_allow_ro + drv->num_allow_rw) * sizeof(struct allow_buf) +
+           drv->grant_size;
+}
+
+int driver_index(uint32_t number)
+{
+    unsigned i;
+
+    for (i = 0; i < kernel_cfg->num_drivers; i++)
+        if (kernel_cfg->drivers[i]->number == number)
+            return (int)i;
+    return -1;
+}
+
+int driver_index_of(const struct driver *drv)
+{
+    unsigned i;
+
+    for (i = 0; i < kernel_cfg->num_drivers; i++)
+        if (kernel_cfg->drivers[i] == drv)
+            return (int)i;
+    return -1;
+}
+
+struct upcall_slot *grant_upcalls(struct process *p, unsigned d, bool alloc)
+{
+    const struct driver *drv = kernel_cfg->drivers[d];
+
+    if (p->grants[d] == NULL && (!alloc || grant_alloc(p, d, grant_bytes(drv)) == NULL))
+        return NULL;
+    return (struct upcall_slot *)p->grants[d];
+}
+
+struct allow_buf *grant_allows(struct process *p, unsigned d, bool read_write, bool alloc)
+{
+    const struct driver *drv = kernel_cfg->drivers[d];
+    struct upcall_slot *up = grant_upcalls(p, d, alloc);
+    struct allow_buf *ro;
+
+    if (up == NULL)
+        return NULL;
+    ro = (struct allow_buf *)(up + drv->num_upcalls);
+    return read_write ? ro + drv->num_allow_ro : ro;
+}
+
+static void *capsule_state(struct process *p, const struct driver *drv, bool alloc)
+{
+    int d = driver_index_of(drv);
+    struct allow_buf *rw;
+
+    if (d < 0 || drv->grant_size == 0)
+        return NULL;
+    rw = grant_allows(p, (unsigned)d, true, alloc);
+    return rw == NULL ? NULL : (void *)(rw + drv->num_allow_rw);
+}
+
+void *grant_get(const struct driver *drv, proc_id_t pid)
+{
+    struct process *p = proc_lookup(pid);
+
+    return p == NULL ? NULL : capsule_state(p, drv, true);
+}
+
+void *grant_peek(const struct driver *drv, proc_id_t pid)
+{
+    struct process *p = proc_lookup(pid);
+
+    return p == NULL ? NULL : capsule_state(p, drv, false);
+}
+
+static bool allow_get(const struct driver *drv, proc_id_t pid, uint32_t num, bool read_write,
+                      struct allow_buf *out)
+{
+    struct process *p = proc_lookup(pid);
+    int d = driver_index_of(drv);
+    unsigned count = read_write ? drv->num_allow_rw : drv->num_allow_ro;
+    struct allow_buf *slots;
+
+    out->ptr = NULL;
+    out->len = 0;
+    if (p == NULL || d < 0)
+        return false;
+    if (num >= count)
+        return true;
+    slots = grant_allows(p, (unsigned)d, read_write, false);
+    if (slots != NULL)
+        *out = slots[num];
+    return true;
+}
+
+bool allow_rw_get(const struct driver *drv, proc_id_t pid, uint32_t num, struct allow_buf *out)
+{
+    return allow_get(drv, pid, num, true, out);
+}
+
+bool allow_ro_get(const struct driver *drv, proc_id_t pid, uint32_t num, struct allow_buf *out)
+{
+    return allow_get(drv, pid, num, false, out);
+}
+
+bool proc_is_live(proc_id_t pid)
+{
+    return proc_lookup(pid) != NULL;
+}
+
+proc_id_t proc_next(unsigned *cursor)
+{
+    while (*cursor < PROC_MAX) {
+        struct process *p = &procs[(*cursor)++];
+
+        if (proc_alive(p))
+            return proc_id(p);
+    }
+    return PROC_ID_NONE;
+}
+
+const struct storage_perms *proc_storage_perms(proc_id_t pid)
+{
+    struct process *p = proc_lookup(pid);
+
+    return p == NULL ? NULL : &p->storage;
+}
+
+const char *proc_name(proc_id_t pid)
+{
+    struct process *p = proc_lookup(pid);
+
+    return p == NULL ? "?" : p->tbf.name;
+}

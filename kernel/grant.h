@@ -1,0 +1,31 @@
+/*
+ * grant: the kernel core's view of per-(driver, process) grant memory
+ * (capsules use the kernel/driver.h calls instead). Used by the syscall
+ * layer for subscribe/allow and by the upcall queue.
+ */
+#ifndef KERNEL_GRANT_H
+#define KERNEL_GRANT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/driver.h"
+#include "kernel/process.h"
+
+struct upcall_slot {
+    uint32_t fn;      /* 0: the null upcall */
+    uint32_t appdata;
+};
+
+/* Index of a driver number in the board's table, or -1. */
+int driver_index(uint32_t number);
+
+/* Index of a driver object in the board's table, or -1. */
+int driver_index_of(const struct driver *drv);
+
+/* The upcall slots / allow slots of driver index d for p; allocated on
+ * demand when alloc is true. NULL if absent (or no memory to allocate). */
+struct upcall_slot *grant_upcalls(struct process *p, unsigned d, bool alloc);
+struct allow_buf *grant_allows(struct process *p, unsigned d, bool read_write, bool alloc);
+
+#endif /* KERNEL_GRANT_H */

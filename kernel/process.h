@@ -1,0 +1,119 @@
+/*
+ * process: the kernel's process table and each process's memory.
+ *
+ * A process is one TBF app image run from flash with its own RAM block:
+ *
+ *   ram_start                                              ram_end
+ *   | stack | data, bss | heap ... |  (unreachable)  | grants |
+ *   ^ accessible to the process up to app_break      ^ grant_start
+ *
+ * The MPU lets the process reach only its flash image and
+ * [ram_start, app_break) (rounded up to the MPU's subregion granule); the
+ * grant area grows down from ram_end and is reachable by the kernel only.
+ * Used by the kernel core (syscall, grant, upcall, scheduler); capsules see
+ * processes only through kernel/driver.h.
+ */
+#ifndef KERNEL_PROCESS_H
+#define KERNEL_PROCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/arch/cortex-m/arch.h"
+#include "kernel/driver.h"
+#include "kernel/kernel.h"
+#include "kernel/tbf.h"
+
+#define PROC_MAX              8   /* process slots */
+#define UPCALL_QUEUE_LEN      10  /* pending upcalls per process */
+#define PROC_MIN_RAM          2048
+#define PROC_INITIAL_BREAK    ARCH_FRAME_SIZE /* above ram_start, like Tock */
+
+enum proc_state {
+    PROC_FREE = 0,       /* slot unused */
+    PROC_RUNNABLE,       /* ready to run (or running) */
+    PROC_YIELD_WAIT,     /* waiting for any upcall with a function */
+    PROC_YIELD_WAIT_FOR, /* waiting for one (driver, upcall) event */
+    PROC_TERMINATED,     /* exited; will not run again */
+    PROC_FAULTED,        /* faulted past the restart limit */
+};
+
+/* One queued upcall: which subscription, and its three arguments. */
+struct upcall_event {
+    uint8_t driver;      /* index in the board's driver table */
+    uint8_t num;         /* subscribe number */
+    uint32_t arg[3];
+};
+
+struct process {
+    struct arch_context ctx; /* first: saved registers */
+    enum proc_state state;
+    uint8_t index;
+    uint32_t generation;     /* bumped on every (re)start: stale ids fail */
+
+    const uint8_t *flash;    /* the whole TBF image */
+    uint32_t flash_size;
+    struct tbf_info tbf;
+    struct storage_perms storage;
+
+    uint32_t ram_start, ram_size;
+    uint32_t app_break;      /* first byte the process may not touch */
+    uint32_t grant_start;    /* lowest byte of the grant area */
+    uint32_t stack_hint, heap_hint; /* memop 10/11, for fault reports */
+
+    void *grants[KERNEL_MAX_DRIVERS];
+
+    struct upcall_event queue[UPCALL_QUEUE_LEN];
+    uint8_t queue_len;       /* events queue[0..queue_len), oldest first */
+    uint32_t upcalls_dropped;
+    uint32_t wait_driver, wait_num; /* PROC_YIELD_WAIT_FOR */
+
+    unsigned restarts;
+    uint32_t exit_code;
+};
+
+extern struct process procs[PROC_MAX];
+
+static inline proc_id_t proc_id(const struct process *p)
+{
+    return (p->generation << 8) | p->index;
+}
+
+/* The live process an id names, or NULL if it is stale. */
+struct process *proc_lookup(proc_id_t pid);
+
+/* True when the process can run now or later (not terminated/faulted). */
+bool proc_alive(const struct process *p);
+
+/* (Re)start: fresh generation, grants freed, registers per Tock's start
+ * contract. Memory block kept. */
+void proc_start(struct process *p);
+
+/* Handle a fault trap: report, then restart or stop per policy. */
+void proc_fault(struct process *p, const char *why);
+
+/* Exit syscall: terminate or restart. */
+void proc_exit(struct process *p, bool restart, uint32_t code);
+
+/* Bytes [addr, addr+len) lie inside the process's accessible RAM (len may
+ * be 0 only when the caller wants "any address"; overflow-safe). */
+bool proc_in_ram(const struct process *p, uint32_t addr, uint32_t len);
+/* ... or inside its flash image. */
+bool proc_in_flash(const struct process *p, uint32_t addr, uint32_t len);
+
+/* Move the break; false if it would leave the block or reach the grants. */
+bool proc_set_break(struct process *p, uint32_t new_break);
+
+/* The hardware frame on top of the process stack. */
+static inline struct arch_frame *proc_frame(const struct process *p)
+{
+    return (struct arch_frame *)p->ctx.sp;
+}
+
+/* Program the MPU for p (before switching to it). */
+void proc_mpu_setup(const struct process *p);
+
+/* Allocated grant for driver index d (NULL if none). Frees all on restart. */
+void *grant_alloc(struct process *p, unsigned d, uint32_t size);
+
+#endif /* KERNEL_PROCESS_H */

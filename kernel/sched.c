@@ -1,0 +1,141 @@
+/*
+ * sched: the kernel loop and round-robin scheduling.
+ *
+ * Each pass: run interrupt bottom halves and deferred calls, then give the
+ * next runnable process a timeslice. A process keeps the CPU across its
+ * system calls until the timeslice ends, it blocks in yield, or kernel work
+ * (an interrupt or a deferred call) is pending. With nothing to run the
+ * CPU sleeps until an interrupt.
+ */
+#include <stddef.h>
+
+#include "kernel/arch/cortex-m/arch.h"
+#include "kernel/deferred.h"
+#include "kernel/kernel.h"
+#include "kernel/log.h"
+#include "kernel/process.h"
+#include "kernel/syscall.h"
+#include "kernel/upcall.h"
+
+/* True if p can be given the CPU now. A process in yield-wait becomes
+ * runnable once an upcall with a function is set up to run; events for
+ * null subscriptions are dropped on the way and do not wake it. */
+static bool ready(struct process *p)
+{
+    if (p->state == PROC_YIELD_WAIT && p->queue_len > 0 && upcall_run_next(p))
+        p->state = PROC_RUNNABLE;
+    return p->state == PROC_RUNNABLE;
+}
+
+static bool kernel_work_pending(void)
+{
+    return arch_irq_any_pending() || deferred_any_pending();
+}
+
+/* Run p for one timeslice (or until it blocks or the kernel has work). */
+static void run_process(const struct kernel_config *cfg, struct process *p)
+{
+    proc_mpu_setup(p);
+    arch_timeslice_start(cfg->timeslice_cycles);
+    for (;;) {
+        enum arch_trap trap = arch_switch_to_user(&p->ctx);
+
+        switch (trap) {
+        case TRAP_SYSCALL:
+            syscall_handle(p);
+            break;
+        case TRAP_FAULT:
+            proc_fault(p, "memory protection or usage fault");
+            arch_log_fault_status(arch_last_fault());
+            break;
+        case TRAP_TIMESLICE:
+        case TRAP_INTERRUPT:
+        default:
+            break;
+        }
+        if (p->state != PROC_RUNNABLE || arch_timeslice_expired() || kernel_work_pending())
+            break;
+    }
+    arch_timeslice_stop();
+}
+
+/* Give the CPU to the first ready process after `last`, round robin. */
+static struct process *pick_next(unsigned *last)
+{
+    unsigned i;
+
+    for (i = 1; i <= PROC_MAX; i++) {
+        unsigned idx = (*last + i) % PROC_MAX;
+
+        if (ready(&procs[idx])) {
+            *last = idx;
+            return &procs[idx];
+        }
+    }
+    return NULL;
+}
+
+static bool any_alive(void)
+{
+    unsigned i;
+
+    for (i = 0; i < PROC_MAX; i++)
+        if (proc_alive(&procs[i]))
+            return true;
+    return false;
+}
+
+/* No process can ever run again: say how each ended. Returns the exit
+ * status for the emulator: 0 if every app exited with code 0. */
+static int summarize(void)
+{
+    unsigned i, n = 0;
+    int status = 0;
+
+    for (i = 0; i < PROC_MAX; i++) {
+        struct process *p = &procs[i];
+
+        if (p->state == PROC_TERMINATED) {
+            log_info("  '%s': exited with code %u", p->tbf.name, (unsigned)p->exit_code);
+            if (p->exit_code != 0)
+                status = 1;
+        } else if (p->state == PROC_FAULTED) {
+            log_info("  '%s': stopped after faulting (%u restarts)", p->tbf.name, p->restarts);
+            status = 1;
+        } else {
+            continue;
+        }
+        n++;
+    }
+    log_info("all %u processes have finished", n);
+    return status;
+}
+
+void kernel_run(const struct kernel_config *cfg)
+{
+    unsigned last = PROC_MAX - 1;
+
+    for (;;) {
+        struct process *p;
+
+        if (cfg->service_interrupts != NULL)
+            cfg->service_interrupts();
+        deferred_run();
+
+        p = pick_next(&last);
+        if (p == NULL) {
+            if (!any_alive() && !kernel_work_pending()) {
+                int status = summarize();
+
+                if (!cfg->exit_when_done)
+                    return;
+                log_info("exiting with status %d", status);
+                arch_exit(status);
+            }
+            if (!kernel_work_pending())
+                arch_wait_for_interrupt();
+            continue;
+        }
+        run_process(cfg, p);
+    }
+}

@@ -1,0 +1,242 @@
+/*
+ * syscall: the seven Tock 2.x system call classes (TRD104, memop.md).
+ *
+ * Arguments come from r0-r3 of the exception frame on the process stack;
+ * the class is the immediate of the `svc` instruction. Results go back into
+ * the same frame, and only into the registers the return variant uses:
+ * libtock-c keeps live values in the others.
+ */
+#include "kernel/syscall.h"
+
+#include <stddef.h>
+
+#include "abi/tock_abi.h"
+#include "kernel/grant.h"
+#include "kernel/log.h"
+#include "kernel/upcall.h"
+
+#define SVC_IMM_MASK     0xffu
+#define THUMB_INSN_BYTES 2u
+
+/* How many of r1..r3 each return variant uses. */
+static unsigned regs_used(uint32_t variant)
+{
+    switch (variant) {
+    case RET_SUCCESS:
+        return 0;
+    case RET_FAILURE:
+    case RET_SUCCESS_U32:
+        return 1;
+    case RET_FAILURE_U32:
+    case RET_SUCCESS_2U32:
+    case RET_SUCCESS_U64:
+        return 2;
+    default:
+        return 3;
+    }
+}
+
+static void set_return(struct arch_frame *f, struct syscall_ret r)
+{
+    unsigned n = regs_used(r.variant);
+
+    f->r0 = r.variant;
+    if (n >= 1)
+        f->r1 = r.r1;
+    if (n >= 2)
+        f->r2 = r.r2;
+    if (n >= 3)
+        f->r3 = r.r3;
+}
+
+static struct syscall_ret ret3(uint32_t variant, uint32_t a, uint32_t b, uint32_t c)
+{
+    return (struct syscall_ret){variant, a, b, c};
+}
+
+static void do_yield(struct process *p, struct arch_frame *f)
+{
+    switch (f->r0) {
+    case YIELD_NO_WAIT: {
+        bool ran = upcall_run_next(p);
+        uint32_t flag_addr = f->r1;
+
+        /* Written only if the byte is the process's to write. */
+        if (flag_addr != 0 && proc_in_ram(p, flag_addr, 1))
+            *(volatile uint8_t *)flag_addr = ran ? 1 : 0;
+        break;
+    }
+    case YIELD_WAIT:
+        if (!upcall_run_next(p))
+            p->state = PROC_YIELD_WAIT;
+        break;
+    case YIELD_WAIT_FOR: {
+        int d = driver_index(f->r1);
+
+        if (d >= 0 && upcall_take_for(p, (unsigned)d, f->r2))
+            break;
+        /* An unknown driver never delivers: the process waits for good,
+         * as it asked. */
+        p->wait_driver = d >= 0 ? (uint32_t)d : UINT32_MAX;
+        p->wait_num = f->r2;
+        p->state = PROC_YIELD_WAIT_FOR;
+        break;
+    }
+    default:
+        break; /* unknown yield: return at once, registers untouched */
+    }
+}
+
+static struct syscall_ret do_subscribe(struct process *p, uint32_t drv_num, uint32_t num,
+                                       uint32_t fn, uint32_t appdata)
+{
+    int d = driver_index(drv_num);
+    struct upcall_slot *slots, old;
+
+    if (d < 0)
+        return ret3(RET_FAILURE_2U32, TOCK_ENODEVICE, 0, 0);
+    if (num >= kernel_cfg->drivers[d]->num_upcalls)
+        return ret3(RET_FAILURE_2U32, TOCK_ENOSUPPORT, fn, appdata);
+    if (fn != 0 && !proc_in_flash(p, fn & ~1u, THUMB_INSN_BYTES))
+        return ret3(RET_FAILURE_2U32, TOCK_EINVAL, fn, appdata);
+    slots = grant_upcalls(p, (unsigned)d, true);
+    if (slots == NULL)
+        return ret3(RET_FAILURE_2U32, TOCK_ENOMEM, fn, appdata);
+    old = slots[num];
+    slots[num].fn = fn;
+    slots[num].appdata = appdata;
+    upcall_cancel(p, (unsigned)d, num);
+    return ret3(RET_SUCCESS_2U32, old.fn, old.appdata, 0);
+}
+
+static struct syscall_ret do_allow(struct process *p, bool read_write, uint32_t drv_num,
+                                   uint32_t num, uint32_t addr, uint32_t len)
+{
+    int d = driver_index(drv_num);
+    struct allow_buf *slots, old;
+    unsigned count;
+    bool ok;
+
+    if (d < 0)
+        return ret3(RET_FAILURE_2U32, TOCK_ENODEVICE, addr, len);
+    count = read_write ? kernel_cfg->drivers[d]->num_allow_rw
+                       : kernel_cfg->drivers[d]->num_allow_ro;
+    if (num >= count)
+        return ret3(RET_FAILURE_2U32, TOCK_ENOSUPPORT, addr, len);
+    /* Zero-length buffers may point anywhere; others must lie wholly in
+     * memory the process itself may write (read-write) or read (read-only). */
+    ok = len == 0 || proc_in_ram(p, addr, len) || (!read_write && proc_in_flash(p, addr, len));
+    if (!ok)
+        return ret3(RET_FAILURE_2U32, TOCK_EINVAL, addr, len);
+    slots = grant_allows(p, (unsigned)d, read_write, true);
+    if (slots == NULL)
+        return ret3(RET_FAILURE_2U32, TOCK_ENOMEM, addr, len);
+    old = slots[num];
+    slots[num].ptr = (uint8_t *)addr;
+    slots[num].len = len;
+    return ret3(RET_SUCCESS_2U32, (uint32_t)old.ptr, old.len, 0);
+}
+
+static struct syscall_ret do_command(struct process *p, uint32_t drv_num, uint32_t cmd,
+                                     uint32_t a1, uint32_t a2)
+{
+    int d = driver_index(drv_num);
+    const struct driver *drv;
+
+    if (d < 0)
+        return sys_failure(TOCK_ENODEVICE);
+    if (cmd == 0)
+        return sys_success();
+    drv = kernel_cfg->drivers[d];
+    return drv->command(drv, proc_id(p), cmd, a1, a2);
+}
+
+static struct syscall_ret do_memop(struct process *p, uint32_t op, uint32_t arg)
+{
+    uint32_t old = p->app_break;
+
+    switch (op) {
+    case MEMOP_BRK:
+        if (!proc_set_break(p, arg))
+            return sys_failure(TOCK_ENOMEM);
+        proc_mpu_setup(p);
+        return sys_success();
+    case MEMOP_SBRK:
+        if (!proc_set_break(p, old + arg)) /* arg is signed: wraps as intended */
+            return sys_failure(TOCK_ENOMEM);
+        proc_mpu_setup(p);
+        return sys_success_u32(old);
+    case MEMOP_RAM_START:
+        return sys_success_u32(p->ram_start);
+    case MEMOP_RAM_END:
+        return sys_success_u32(p->ram_start + p->ram_size);
+    case MEMOP_FLASH_START:
+        return sys_success_u32((uint32_t)p->flash);
+    case MEMOP_FLASH_END:
+        return sys_success_u32((uint32_t)p->flash + p->flash_size);
+    case MEMOP_GRANT_START:
+        return sys_success_u32(p->grant_start);
+    case MEMOP_WFLASH_COUNT:
+        return sys_success_u32(0); /* writeable flash regions: none */
+    case MEMOP_WFLASH_START:
+    case MEMOP_WFLASH_END:
+        return sys_failure(TOCK_EINVAL);
+    case MEMOP_STACK_TOP:
+        p->stack_hint = arg;
+        return sys_success();
+    case MEMOP_HEAP_START:
+        p->heap_hint = arg;
+        return sys_success();
+    default:
+        return sys_failure(TOCK_ENOSUPPORT);
+    }
+}
+
+void syscall_handle(struct process *p)
+{
+    struct arch_frame *f = proc_frame(p);
+    uint32_t class;
+
+    /* The frame was stacked with the process's own rights, so it lies in
+     * its RAM; check anyway before trusting it. */
+    if (!proc_in_ram(p, p->ctx.sp, ARCH_FRAME_SIZE) ||
+        !proc_in_flash(p, f->pc - THUMB_INSN_BYTES, THUMB_INSN_BYTES)) {
+        proc_fault(p, "system call with a corrupt stack frame");
+        return;
+    }
+    class = *(const uint16_t *)(f->pc - THUMB_INSN_BYTES) & SVC_IMM_MASK;
+
+    switch (class) {
+    case SYSCALL_YIELD:
+        do_yield(p, f);
+        break;
+    case SYSCALL_SUBSCRIBE:
+        set_return(f, do_subscribe(p, f->r0, f->r1, f->r2, f->r3));
+        break;
+    case SYSCALL_COMMAND:
+        set_return(f, do_command(p, f->r0, f->r1, f->r2, f->r3));
+        break;
+    case SYSCALL_ALLOW_RW:
+    case SYSCALL_ALLOW_RO:
+        set_return(f, do_allow(p, class == SYSCALL_ALLOW_RW, f->r0, f->r1, f->r2, f->r3));
+        break;
+    case SYSCALL_ALLOW_USERSPACE_READ:
+        /* No driver here shares userspace-readable buffers. */
+        set_return(f, driver_index(f->r0) < 0
+                          ? ret3(RET_FAILURE_2U32, TOCK_ENODEVICE, f->r2, f->r3)
+                          : ret3(RET_FAILURE_2U32, TOCK_ENOSUPPORT, f->r2, f->r3));
+        break;
+    case SYSCALL_MEMOP:
+        set_return(f, do_memop(p, f->r0, f->r1));
+        break;
+    case SYSCALL_EXIT:
+        if (f->r0 == EXIT_TERMINATE || f->r0 == EXIT_RESTART)
+            proc_exit(p, f->r0 == EXIT_RESTART, f->r1);
+        else
+            set_return(f, sys_failure(TOCK_ENOSUPPORT));
+        break;
+    default:
+        proc_fault(p, "svc with an unknown system call class");
+        break;
+    }
+}
