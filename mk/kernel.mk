@@ -43,3 +43,6 @@ $(BUILD)/ktest/%.elf: $(BUILD)/kernel/tests/ktest/%.c.o $(KERNEL_OBJS) $(KERNEL_
 	$(call link_kernel,$@,$<)
 
 -include $(KERNEL_OBJS:.o=.d) $(KTEST_SRCS:%=$(BUILD)/kernel/%.d)
+
+# Keep ktest objects between builds (they are intermediate for make).
+.PRECIOUS: $(BUILD)/kernel/%.c.o

@@ -16,6 +16,8 @@
 #define TIMER0_IRQ          8
 #define TIMER1_BASE         0x40001000u /* free-running tick counter */
 
+#define BOARD_FRAM_PART     "MB85RC256V-class I2C FRAM (QEMU at24c-eeprom)"
+
 /* Kernel policies. */
 #define BOARD_TIMESLICE_CYCLES  250000u /* 10 ms at 25 MHz */
 #define BOARD_GRANT_RESERVE     1024u   /* grant bytes added to each process block */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "boards/mps2-an385/board.h"
+#include "boards/mps2-an385/fram.h"
 #include "capsules/alarm.h"
 #include "capsules/console.h"
 #include "capsules/lldebug.h"
@@ -76,6 +77,9 @@ static void banner(void)
              (unsigned)(_kernel_ram_end - _kernel_ram_start));
     log_info("app flash:    %p..%p", (void *)_app_flash_start, (void *)_app_flash_end);
     log_info("app RAM:      %p..%p", (void *)_app_ram_start, (void *)_app_ram_end);
+    log_info("FRAM device:  %s, I2C address 0x%02x on SBCon %08x, %u bytes", BOARD_FRAM_PART,
+             (unsigned)BOARD_FRAM_I2C_ADDR, (unsigned)BOARD_FRAM_I2C_BASE,
+             (unsigned)BOARD_FRAM_SIZE);
 }
 
 int main(void)
@@ -84,6 +88,7 @@ int main(void)
     log_set_sink(console_sink);
     banner();
     arch_mpu_init();
+    board_fram_init();
     cmsdk_alarm_init(&timer, TIMER1_BASE, TIMER0_BASE, TIMER0_IRQ, BOARD_SYSCLK_HZ);
     console_init(&console, &uart0.uart);
     alarm_init(&alarm, &timer.hw);

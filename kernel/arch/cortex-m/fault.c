@@ -116,7 +116,7 @@ void arch_kernel_fault(const struct arch_frame *frame, uint32_t exc_return, uint
 
     capture(&f, ipsr);
     log_error("KERNEL FAULT: %s", exception_name(f.exception));
-    log_error("  r0 =%08x r1 =%08x r2 =%08x r3=%08x", (unsigned)frame->r0, (unsigned)frame->r1,
+    log_error("  r0 =%08x r1 =%08x r2 =%08x r3  =%08x", (unsigned)frame->r0, (unsigned)frame->r1,
               (unsigned)frame->r2, (unsigned)frame->r3);
     log_error("  r12=%08x lr =%08x pc =%08x xpsr=%08x", (unsigned)frame->r12,
               (unsigned)frame->lr, (unsigned)frame->pc, (unsigned)frame->xpsr);
