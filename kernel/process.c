@@ -128,7 +128,7 @@ static void log_layout(const struct process *p)
                   (unsigned)p->heap_hint);
 }
 
-void proc_fault(struct process *p, const char *why)
+void proc_fault(struct process *p, const char *why, const struct arch_fault *fault)
 {
     const struct arch_frame *f = proc_frame(p);
     bool frame_ok = proc_in_ram(p, p->ctx.sp, ARCH_FRAME_SIZE);
@@ -148,6 +148,8 @@ void proc_fault(struct process *p, const char *why)
               (unsigned)p->ctx.r4_r11[1], (unsigned)p->ctx.r4_r11[2], (unsigned)p->ctx.r4_r11[3]);
     log_error("  r8 %08x  r9 %08x  r10 %08x  r11 %08x", (unsigned)p->ctx.r4_r11[4],
               (unsigned)p->ctx.r4_r11[5], (unsigned)p->ctx.r4_r11[6], (unsigned)p->ctx.r4_r11[7]);
+    if (fault != NULL)
+        arch_log_fault_status(fault);
     log_layout(p);
 
     if (p->restarts < kernel_cfg->restart_limit) {

@@ -89,8 +89,9 @@ bool proc_alive(const struct process *p);
  * contract. Memory block kept. */
 void proc_start(struct process *p);
 
-/* Handle a fault trap: report, then restart or stop per policy. */
-void proc_fault(struct process *p, const char *why);
+/* p faulted (fault: the CPU's fault status, or NULL when the kernel itself
+ * found the process at fault): report, then restart or stop per policy. */
+void proc_fault(struct process *p, const char *why, const struct arch_fault *fault);
 
 /* Exit syscall: terminate or restart. */
 void proc_exit(struct process *p, bool restart, uint32_t code);

@@ -45,8 +45,7 @@ static void run_process(const struct kernel_config *cfg, struct process *p)
             syscall_handle(p);
             break;
         case TRAP_FAULT:
-            proc_fault(p, "memory protection or usage fault");
-            arch_log_fault_status(arch_last_fault());
+            proc_fault(p, "memory protection or usage fault", arch_last_fault());
             break;
         case TRAP_TIMESLICE:
         case TRAP_INTERRUPT:

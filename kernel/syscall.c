@@ -201,7 +201,7 @@ void syscall_handle(struct process *p)
      * its RAM; check anyway before trusting it. */
     if (!proc_in_ram(p, p->ctx.sp, ARCH_FRAME_SIZE) ||
         !proc_in_flash(p, f->pc - THUMB_INSN_BYTES, THUMB_INSN_BYTES)) {
-        proc_fault(p, "system call with a corrupt stack frame");
+        proc_fault(p, "system call with a corrupt stack frame", NULL);
         return;
     }
     class = *(const uint16_t *)(f->pc - THUMB_INSN_BYTES) & SVC_IMM_MASK;
@@ -236,7 +236,7 @@ void syscall_handle(struct process *p)
             set_return(f, sys_failure(TOCK_ENOSUPPORT));
         break;
     default:
-        proc_fault(p, "svc with an unknown system call class");
+        proc_fault(p, "svc with an unknown system call class", NULL);
         break;
     }
 }

@@ -2,7 +2,7 @@
 
 BOARD      ?= mps2-an385
 BUILD      ?= build
-VERSION    := $(shell cat VERSION)
+VERSION    := $(shell cat $(dir $(lastword $(MAKEFILE_LIST)))../VERSION)
 
 # Debian's Python has pytest; the first python3 on PATH may not.
 PYTHON     := /usr/bin/python3

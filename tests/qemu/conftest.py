@@ -39,6 +39,30 @@ def ktest(name):
     return os.path.join(BUILD, "ktest", f"{name}.elf")
 
 
+def app_tbf(name):
+    """Path of a built app image (apps/<name>/ -> build/apps/<name>.tbf)."""
+    path = os.path.join(BUILD, "apps", f"{name}.tbf")
+    assert os.path.exists(path), f"{path} missing: run `make apps`"
+    return path
+
+
+def app_image(out_path, *apps):
+    """Lay app images back to back for QEMU's loader. Each entry is an app
+    name (built by `make apps`) or raw TBF bytes (e.g. a corrupted image)."""
+    paths = []
+    for i, app in enumerate(apps):
+        if isinstance(app, (bytes, bytearray)):
+            p = f"{out_path}.{i}.tbf"
+            with open(p, "wb") as f:
+                f.write(app)
+            paths.append(p)
+        else:
+            paths.append(app_tbf(app))
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "tbf_assemble.py"),
+                    "-o", str(out_path)] + paths, check=True, capture_output=True)
+    return str(out_path)
+
+
 @pytest.fixture
 def qemu(request, tmp_path):
     boots = []

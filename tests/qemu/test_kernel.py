@@ -1,0 +1,73 @@
+"""Kernel core under QEMU with real apps: printf, preemptive scheduling,
+alarms, fault containment with the restart policy, corrupted app images."""
+import re
+
+from conftest import KERNEL, app_image, app_tbf
+
+RESTART_LIMIT = 3  # boards/mps2-an385/board.h BOARD_RESTART_LIMIT
+
+
+def boot_apps(qemu, *apps, timeout=30):
+    image = app_image(qemu.tmp_path / "apps.bin", *apps)
+    return qemu(KERNEL, apps=image, timeout=timeout)
+
+
+def test_hello_prints_through_printf(qemu):
+    boot = boot_apps(qemu, "hello")
+    assert not boot.timed_out
+    assert "Hello from hello" in boot.output
+    assert "process 'hello' exited with code 0" in boot.output
+    assert boot.status == 0
+
+
+def test_two_cpu_bound_apps_share_the_cpu(qemu):
+    # Two copies of one TBF in different flash slots: neither ever yields,
+    # so only the SysTick timeslice can let the other one run.
+    boot = boot_apps(qemu, "spin", "spin")
+    assert not boot.timed_out
+    out = boot.output
+    first = re.findall(r"spin@([0-9a-f]{8}): progress (\d)/5", out)
+    slots = sorted({s for s, _ in first})
+    assert len(slots) == 2, f"expected two spin processes, saw {slots}"
+    # Interleaving: each process reports progress before the other is done.
+    for slot in slots:
+        other = [s for s in slots if s != slot][0]
+        assert out.index(f"spin@{slot}: progress 1/5") < out.index(f"spin@{other}: done")
+    assert boot.status == 0
+
+
+def test_alarm_wakes_app_after_requested_ticks(qemu):
+    boot = boot_apps(qemu, "alarm_test")
+    assert not boot.timed_out
+    sleeps = re.findall(r"asked (\d+) ticks, elapsed (\d+) ticks", boot.output)
+    assert len(sleeps) == 3
+    for asked, elapsed in sleeps:
+        asked, elapsed = int(asked), int(elapsed)
+        assert elapsed >= asked, "woken before the alarm was due"
+        assert elapsed < asked * 1.2, "woken far too late"
+    assert "alarm_test: ok" in boot.output
+    assert boot.status == 0
+
+
+def test_fault_is_contained_restarted_then_stopped(qemu):
+    boot = boot_apps(qemu, "crasher", "ticker")
+    assert not boot.timed_out
+    out = boot.output
+    # The crasher runs once plus RESTART_LIMIT restarts, each faulting.
+    assert out.count("crasher: reading kernel RAM") == RESTART_LIMIT + 1
+    assert out.count("process 'crasher' faulted") == RESTART_LIMIT + 1
+    assert "memory protection FAILED" not in out
+    for n in range(1, RESTART_LIMIT + 1):
+        assert f"process 'crasher': restart {n} of {RESTART_LIMIT}" in out
+    assert f"process 'crasher': stopped after {RESTART_LIMIT} restarts" in out
+    # The report: registers, decoded fault status, faulting address, layout.
+    assert re.search(r"pc [0-9a-f]{8}  lr [0-9a-f]{8}  sp [0-9a-f]{8}", out)
+    assert "CFSR.DACCVIOL (data access violation)" in out
+    assert "faulting data address (MMFAR): 20000000" in out
+    assert re.search(r"flash [0-9a-f]{8}\.\.[0-9a-f]{8}  RAM [0-9a-f]{8}\.\.[0-9a-f]{8}", out)
+    # The bystander kept running, during the crash loop and after it.
+    assert out.index("ticker: tick 1\n") < out.index("stopped after")
+    assert "ticker: tick 20" in out and "ticker: done" in out
+    assert "process 'ticker' exited with code 0" in out
+    # Not every app exited with 0: the kernel says so in its status.
+    assert boot.status == 1
