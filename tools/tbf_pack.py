@@ -54,6 +54,7 @@ R_ARM_ABS8 = 8
 R_ARM_THM_CALL = 10
 R_ARM_THM_PC8 = 11
 R_ARM_GOTOFF32 = 24
+R_ARM_BASE_PREL = 25
 R_ARM_GOT_BREL = 26
 R_ARM_CALL = 28
 R_ARM_JUMP24 = 29
@@ -72,6 +73,7 @@ R_ARM_THM_MOVT_PREL = 50
 R_ARM_THM_JUMP19 = 51
 R_ARM_THM_ALU_PREL_11_0 = 53
 R_ARM_THM_PC12 = 54
+R_ARM_GOT_PREL = 96
 R_ARM_GOT_BREL12 = 98
 R_ARM_THM_JUMP11 = 102
 R_ARM_THM_JUMP8 = 103
@@ -89,6 +91,8 @@ PC_RELATIVE = {R_ARM_PC24, R_ARM_REL32, R_ARM_THM_CALL, R_ARM_THM_PC8, R_ARM_CAL
                R_ARM_THM_JUMP11, R_ARM_THM_JUMP8}
 # Offsets from the GOT origin (r9) to a GOT entry: position independent.
 GOT_RELATIVE = {R_ARM_GOT_BREL, R_ARM_GOT_BREL12}
+# Finding the GOT (or an entry) PC-relatively: assumes RAM moves with flash.
+GOT_FROM_PC = {R_ARM_BASE_PREL, R_ARM_GOT_PREL}
 IGNORED = {R_ARM_NONE, R_ARM_V4BX}
 
 
@@ -159,6 +163,9 @@ def check_flash_reloc(section, rel):
         if place != "ram":
             return
         raise PackError(f"flash refers PC-relatively to RAM at {describe(section, rel)}")
+    if rel.type in GOT_FROM_PC:
+        raise PackError(f"GOT located PC-relatively at {describe(section, rel)}: build with "
+                        "-msingle-pic-base -mpic-register=r9 -mno-pic-data-is-text-relative")
     if rel.type == R_ARM_GOTOFF32:
         if place == "ram":
             return
