@@ -58,8 +58,8 @@ static void do_yield(struct process *p, struct arch_frame *f)
 {
     switch (f->r0) {
     case YIELD_NO_WAIT: {
+        uint32_t flag_addr = f->r1; /* read first: an upcall rewrites r0-r3 */
         bool ran = upcall_run_next(p);
-        uint32_t flag_addr = f->r1;
 
         /* Written only if the byte is the process's to write. */
         if (flag_addr != 0 && proc_in_ram(p, flag_addr, 1))

@@ -71,3 +71,22 @@ def test_fault_is_contained_restarted_then_stopped(qemu):
     assert "process 'ticker' exited with code 0" in out
     # Not every app exited with 0: the kernel says so in its status.
     assert boot.status == 1
+
+
+def test_conformance_app_passes_every_syscall_check(qemu):
+    # apps/conformance checks every syscall class against TRD104, including
+    # the attacks that must be refused with INVALID (allow into kernel RAM,
+    # MMIO, another process, own flash for read-write, wrapping lengths;
+    # subscribe with a function outside the app's flash).
+    boot = boot_apps(qemu, "conformance", "hello")
+    assert not boot.timed_out
+    m = re.search(r"conformance: (\d+) passed, (\d+) failed", boot.output)
+    assert m, "no conformance summary"
+    passed, failed = int(m.group(1)), int(m.group(2))
+    assert failed == 0
+    assert passed >= 130, f"only {passed} checks ran"
+    assert "FAIL" not in boot.output
+    assert "process 'conformance' exited with code 0" in boot.output
+    # The kernel kept running: the second app ran too.
+    assert "Hello from hello" in boot.output
+    assert boot.status == 0
