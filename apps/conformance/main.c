@@ -8,8 +8,10 @@
  * board facts used are addresses that are certainly not the app's (kernel
  * RAM, kernel flash, the UART's registers).
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "check.h"
 #include "userland/alarm.h"
@@ -33,6 +35,8 @@
 #define POLL_LIMIT     2000000u
 #define ALARM_SHORT_MS 2u
 #define NO_WAIT_UNSET  0xA5u /* preset result byte: the kernel must overwrite it */
+#define SMALL_ALLOC    256u
+#define HUGE_ALLOC     (1u << 20) /* more than any app block on this board */
 
 static uint8_t buf_a[PROBE_LEN];
 static uint8_t buf_b[2 * PROBE_LEN];
@@ -338,6 +342,23 @@ static void test_yield(void)
     check_u32("unsubscribe returns the last userdata", r.r2, addr(&userdata_b));
 }
 
+/* malloc grows the break through _sbrk; past the block it fails cleanly. */
+static void test_heap(uint32_t grant_start)
+{
+    uint32_t before = memop_u32(MEMOP_SBRK, 0);
+    char *small = malloc(SMALL_ALLOC);
+    check_true("small malloc succeeds", small != NULL);
+    check_true("small malloc lies below the grants",
+               small != NULL && addr(small) + SMALL_ALLOC <= grant_start);
+    errno = 0;
+    void *huge = malloc(HUGE_ALLOC);
+    check_true("huge malloc returns NULL", huge == NULL);
+    check_u32("huge malloc sets ENOMEM", (uint32_t)errno, ENOMEM);
+    check_true("break stayed below the grants", memop_u32(MEMOP_SBRK, 0) <= grant_start);
+    check_true("break did not shrink", memop_u32(MEMOP_SBRK, 0) >= before);
+    free(small);
+}
+
 static void test_console(void)
 {
     static const char line[] = "conformance: console write through the driver\n";
@@ -356,6 +377,7 @@ int main(void)
     test_allow_ro(flash_end);
     test_userspace_readable_allow();
     test_yield();
+    test_heap(grant_start);
     test_console();
 
     unsigned failed = check_failed();
