@@ -13,6 +13,8 @@
 # top-level `make apps`.
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
+# The app's own Makefile: its objects and ELF depend on it (flags, STACK).
+APP_MAKEFILE := $(abspath $(firstword $(MAKEFILE_LIST)))
 BUILD ?= $(ROOT)/build
 include $(ROOT)/mk/config.mk
 
@@ -81,7 +83,7 @@ newlib: $(NEWLIB_STAMP)
 $(NEWLIB_STAMP): $(ROOT)/tools/build_newlib_pic.sh
 	@$(ROOT)/tools/build_newlib_pic.sh $(NEWLIB_PIC)
 
-$(APP_OBJDIR)/%.c.o: %.c $(NEWLIB_STAMP)
+$(APP_OBJDIR)/%.c.o: %.c $(NEWLIB_STAMP) $(APP_MAKEFILE)
 	@mkdir -p $(dir $@)
 	@echo "CC     apps/$(NAME)/$<"
 	@$(CC) $(APP_CFLAGS) -c $< -o $@
@@ -118,7 +120,7 @@ $(foreach l,$(LIBS),$(eval $(call lib_rules,$(l))))
 
 # crt0's objects must be linked even though nothing calls _start by name,
 # so the runtime archive is linked whole.
-$(APP_ELF): $(APP_OBJS) $(LIB_ARCHIVES) $(RT_LIB) $(ROOT)/userland/app.ld
+$(APP_ELF): $(APP_OBJS) $(LIB_ARCHIVES) $(RT_LIB) $(ROOT)/userland/app.ld $(APP_MAKEFILE)
 	@echo "LD     $@"
 	@$(CC) $(APP_LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $(APP_OBJS) $(LIB_ARCHIVES) \
 	    -Wl,--whole-archive $(RT_LIB) -Wl,--no-whole-archive $(APP_LDLIBS)
