@@ -22,5 +22,6 @@
 #define BOARD_TIMESLICE_CYCLES  250000u /* 10 ms at 25 MHz */
 #define BOARD_GRANT_RESERVE     1024u   /* grant bytes added to each process block */
 #define BOARD_RESTART_LIMIT     3u      /* a faulting app is restarted this often */
+#define BOARD_NVS_REGION_SIZE   4096u   /* data bytes of each app's storage region */
 
 #endif /* BOARDS_MPS2_AN385_BOARD_H */

@@ -12,6 +12,7 @@
 #include "capsules/alarm.h"
 #include "capsules/console.h"
 #include "capsules/lldebug.h"
+#include "capsules/nv_storage.h"
 #include "drivers/cmsdk_timer.h"
 #include "drivers/cmsdk_uart.h"
 #include "kernel/arch/cortex-m/arch.h"
@@ -27,11 +28,13 @@ static struct cmsdk_alarm timer;
 static struct console console;
 static struct alarm_capsule alarm;
 static struct lldebug lldebug;
+static struct nvs_capsule nvstorage;
 
 static const struct driver *const drivers[] = {
     &alarm.drv,
     &console.drv,
     &lldebug.drv,
+    &nvstorage.drv,
 };
 
 static void service_interrupts(void)
@@ -88,11 +91,17 @@ int main(void)
     log_set_sink(console_sink);
     banner();
     arch_mpu_init();
-    board_fram_init();
+    struct nvs_config storage = {
+        .dev = board_fram_init(),
+        .area_start = 0,
+        .area_len = BOARD_FRAM_SIZE,
+        .region_size = BOARD_NVS_REGION_SIZE,
+    };
     cmsdk_alarm_init(&timer, TIMER1_BASE, TIMER0_BASE, TIMER0_IRQ, BOARD_SYSCLK_HZ);
     console_init(&console, &uart0.uart);
     alarm_init(&alarm, &timer.hw);
     lldebug_init(&lldebug);
+    nvs_init(&nvstorage, &storage);
 
     if (ktest_main != NULL) {
         ktest_main();
