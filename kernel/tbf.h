@@ -3,7 +3,7 @@
  *
  * Pure logic over a byte buffer (no hardware, no globals), so host tests and
  * fuzzers run it directly. The kernel's process loader calls tbf_parse() on
- * each image in the app flash area; tools/tbf.py is the host-side twin.
+ * each image in the app flash area; tools/tbflib.py is the host-side twin.
  *
  * Contract: tbf_parse() never reads outside [image, image + avail), never
  * trusts a length field without checking it against what is left, and
