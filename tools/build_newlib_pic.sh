@@ -23,7 +23,8 @@ RECIPE="newlib-3.3.0 pic-r9 v1"
 JOBS=${JOBS:-2}
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$RECIPE" ]; then
-    touch "$STAMP" # newer than this script, so make stops asking
+    # Keep the stamp newer than this script, so make stops asking.
+    [ "$STAMP" -nt "$0" ] || touch "$STAMP"
     exit 0
 fi
 if [ ! -f "$TARBALL" ]; then

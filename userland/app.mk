@@ -83,12 +83,14 @@ newlib: $(NEWLIB_STAMP)
 $(NEWLIB_STAMP): $(ROOT)/tools/build_newlib_pic.sh
 	@$(ROOT)/tools/build_newlib_pic.sh $(NEWLIB_PIC)
 
-$(APP_OBJDIR)/%.c.o: %.c $(NEWLIB_STAMP) $(APP_MAKEFILE)
+# Objects wait for the PIC newlib (order-only: its headers must exist; a
+# refreshed stamp does not make them stale).
+$(APP_OBJDIR)/%.c.o: %.c $(APP_MAKEFILE) | $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "CC     apps/$(NAME)/$<"
 	@$(CC) $(APP_CFLAGS) -c $< -o $@
 
-$(RT_OBJDIR)/%.c.o: $(ROOT)/userland/%.c $(NEWLIB_STAMP)
+$(RT_OBJDIR)/%.c.o: $(ROOT)/userland/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "CC     userland/$*.c"
 	@$(CC) $(APP_CFLAGS) -c $< -o $@
@@ -106,7 +108,7 @@ $(RT_LIB): $(RT_OBJS)
 # One archive per library folder: build/apps/<lib>.a from <lib>/*.c.
 define lib_rules
 $(1)_OBJS := $$(patsubst $(ROOT)/$(1)/%.c,$(APPS_OUT)/obj/$(1)/%.c.o,$$(wildcard $(ROOT)/$(1)/*.c))
-$(APPS_OUT)/obj/$(1)/%.c.o: $(ROOT)/$(1)/%.c $(NEWLIB_STAMP)
+$(APPS_OUT)/obj/$(1)/%.c.o: $(ROOT)/$(1)/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $$(dir $$@)
 	@echo "CC     $(1)/$$*.c"
 	@$$(CC) $$(APP_CFLAGS) -c $$< -o $$@
