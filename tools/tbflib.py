@@ -267,6 +267,16 @@ def make_tbf(binary: bytes, *, name: str, init_fn_offset: int, min_ram_size: int
     return image + bytes(total_size - len(image))
 
 
+def make_padding(size: int) -> bytes:
+    """A padding image: a base header only, disabled, filling size bytes.
+    The kernel parses it as a valid disabled app and skips it, so it can
+    fill alignment gaps (zero fill there would end the app list)."""
+    if size < BASE_HEADER_SIZE or size % 4:
+        raise ValueError(f"padding of {size} bytes: needs a multiple of 4, >= 16")
+    header = build_header(b"", size, 0)
+    return header + bytes(size - len(header))
+
+
 # ---------------------------------------------------------------- parsing
 
 def _is_blank(data):
@@ -300,8 +310,10 @@ def _parse_storage(img, value):
     pos += 2
     if n_modify > STORAGE_MAX_IDS:
         raise bad(f"{n_modify} modify ids, at most {STORAGE_MAX_IDS}")
-    if len(value) < pos + 4 * n_modify:
-        raise bad("modify ids past the TLV")
+    if len(value) != pos + 4 * n_modify:
+        # Stricter than Tock, which ignores trailing bytes: with them, a
+        # count that lies low would go unnoticed.
+        raise bad(f"length {len(value)}, the id counts make it {pos + 4 * n_modify}")
     img.has_storage = True
     img.write_id = write_id
     img.read_ids = read_ids
