@@ -21,7 +21,9 @@
 #include "userland/alarm.h"
 #include "userland/syscall.h"
 
-#define BENCH_REPS         10000u
+#ifndef BENCH_REPS
+#define BENCH_REPS 10000u
+#endif
 #define INSTR_PER_TICK     40u /* 1 ns per instruction, 25 MHz tick */
 #define TENTHS             10u
 #define ALARM_CMD_SET_REL  ALARM_CMD_SET_RELATIVE
@@ -45,8 +47,10 @@
                          : "memory", "r12", "lr", "cc");                                           \
     } while (0)
 
-#define SVC_STR(cls) "svc " #cls
-#define SVC(cls)     SVC_STR(cls)
+/* "bench_svc_<op>: svc <class>": the label marks the instruction for the
+ * trace in tools/bench.py (a second copy of a loop would not link). */
+#define SVC_STR(op, cls) "bench_svc_" #op ": svc " #cls
+#define SVC(op, cls)     SVC_STR(op, cls)
 
 static uint8_t allow_buf[ALLOW_BYTES];
 static uint8_t yield_flag;
@@ -57,6 +61,15 @@ static uint32_t now_ticks(void)
     uint32_t t = 0;
     tock_command_u32(DRIVER_ALARM, ALARM_CMD_NOW, 0, 0, &t);
     return t;
+}
+
+/* Lowest byte of the kernel's grant area in this process's RAM block: it
+ * moves down by the size of each grant the kernel allocates. */
+static uint32_t grant_start(void)
+{
+    uint32_t g = 0;
+    tock_status_u32(tock_memop(MEMOP_GRANT_START, 0), &g);
+    return g;
 }
 
 /* The loops. Each is noinline so every figure runs the same code shape. */
@@ -95,38 +108,42 @@ static __attribute__((noinline)) void run_op(enum op op, uint32_t reps)
         break;
     case OP_COMMAND_EXISTS:
         for (i = 0; i < reps; i++)
-            SVC_IN_LOOP(SVC(SYSCALL_COMMAND), DRIVER_ALARM, NO_CMD, 0, 0);
+            SVC_IN_LOOP(SVC(command_exists, SYSCALL_COMMAND), DRIVER_ALARM, NO_CMD, 0, 0);
         break;
     case OP_NULL_COMMAND:
         for (i = 0; i < reps; i++)
-            SVC_IN_LOOP(SVC(SYSCALL_COMMAND), DRIVER_ALARM, ALARM_CMD_FREQUENCY, 0, 0);
+            SVC_IN_LOOP(SVC(null_command, SYSCALL_COMMAND), DRIVER_ALARM, ALARM_CMD_FREQUENCY, 0,
+                        0);
         break;
     case OP_SUBSCRIBE:
         for (i = 0; i < reps; i++)
-            SVC_IN_LOOP(SVC(SYSCALL_SUBSCRIBE), DRIVER_ALARM, ALARM_UPCALL, 0, 0);
+            SVC_IN_LOOP(SVC(subscribe, SYSCALL_SUBSCRIBE), DRIVER_ALARM, ALARM_UPCALL, 0, 0);
         break;
     case OP_ALLOW_RW:
         for (i = 0; i < reps; i++)
-            SVC_IN_LOOP(SVC(SYSCALL_ALLOW_RW), DRIVER_CONSOLE, CONSOLE_ALLOW_READ,
+            SVC_IN_LOOP(SVC(allow_rw, SYSCALL_ALLOW_RW), DRIVER_CONSOLE, CONSOLE_ALLOW_READ,
                         (uint32_t)allow_buf, ALLOW_BYTES);
         break;
     case OP_YIELD_NO_WAIT:
         for (i = 0; i < reps; i++)
-            SVC_IN_LOOP(SVC(SYSCALL_YIELD), YIELD_NO_WAIT, (uint32_t)&yield_flag, 0, 0);
+            SVC_IN_LOOP(SVC(yield_no_wait, SYSCALL_YIELD), YIELD_NO_WAIT, (uint32_t)&yield_flag, 0,
+                        0);
         break;
     case OP_UPCALL_WAIT_FOR:
         /* An alarm 0 ticks ahead fires inside the command: its upcall is
          * queued before the yield, so the process never sleeps. */
         for (i = 0; i < reps; i++) {
-            SVC_IN_LOOP(SVC(SYSCALL_COMMAND), DRIVER_ALARM, ALARM_CMD_SET_REL, 0, 0);
-            SVC_IN_LOOP(SVC(SYSCALL_YIELD), YIELD_WAIT_FOR, DRIVER_ALARM, ALARM_UPCALL, 0);
+            SVC_IN_LOOP(SVC(upcall_wait_for_cmd, SYSCALL_COMMAND), DRIVER_ALARM, ALARM_CMD_SET_REL,
+                        0, 0);
+            SVC_IN_LOOP(SVC(upcall_wait_for_yield, SYSCALL_YIELD), YIELD_WAIT_FOR, DRIVER_ALARM,
+                        ALARM_UPCALL, 0);
         }
         break;
     case OP_UPCALL_FN:
         /* The same, but yield-wait runs upcall_fn in the app. */
         for (i = 0; i < reps; i++) {
-            SVC_IN_LOOP(SVC(SYSCALL_COMMAND), DRIVER_ALARM, ALARM_CMD_SET_REL, 0, 0);
-            SVC_IN_LOOP(SVC(SYSCALL_YIELD), YIELD_WAIT, 0, 0, 0);
+            SVC_IN_LOOP(SVC(upcall_fn_cmd, SYSCALL_COMMAND), DRIVER_ALARM, ALARM_CMD_SET_REL, 0, 0);
+            SVC_IN_LOOP(SVC(upcall_fn_yield, SYSCALL_YIELD), YIELD_WAIT, 0, 0, 0);
         }
         break;
     }
@@ -153,14 +170,24 @@ int main(void)
 {
     uint32_t hz = 0;
 
-    /* Warm-up: the first subscribe and allow allocate grants; the bench
-     * measures the steady state. */
+    uint32_t g0 = grant_start(), g1, g2;
+
+    /* Warm-up: the first subscribe and allow allocate this process's grants
+     * (their size is a footprint figure); the bench measures the steady
+     * state after it. */
     if (tock_alarm_frequency(&hz) != 0 ||
-        tock_subscribe_status(DRIVER_ALARM, ALARM_UPCALL, NULL, NULL) ||
-        tock_allow_rw_status(DRIVER_CONSOLE, CONSOLE_ALLOW_READ, allow_buf, ALLOW_BYTES)) {
-        printf("BENCH bench_syscall FAIL set-up\n");
+        tock_subscribe_status(DRIVER_ALARM, ALARM_UPCALL, NULL, NULL) != 0) {
+        printf("BENCH bench_syscall FAIL alarm set-up\n");
         return 1;
     }
+    g1 = grant_start();
+    if (tock_allow_rw_status(DRIVER_CONSOLE, CONSOLE_ALLOW_READ, allow_buf, ALLOW_BYTES) != 0) {
+        printf("BENCH bench_syscall FAIL console set-up\n");
+        return 1;
+    }
+    g2 = grant_start();
+    printf("BENCH grant_alarm_bytes=%lu\n", (unsigned long)(g0 - g1));
+    printf("BENCH grant_console_bytes=%lu\n", (unsigned long)(g1 - g2));
     printf("BENCH reps=%lu\n", (unsigned long)BENCH_REPS);
     report("command_exists", OP_COMMAND_EXISTS, OP_BASELINE);
     report("null_command", OP_NULL_COMMAND, OP_BASELINE);

@@ -1,6 +1,6 @@
 /*
  * ktest fram_bench: instructions per byte for raw FRAM reads and writes of
- * 1, 16, 256 and 4096 bytes through the nvram HAL and the I2C FRAM driver
+ * 1, 16, 64, 256, 512 and 4096 bytes through the nvram HAL and the I2C FRAM driver
  * (asynchronous path: start, then deferred passes until the callback).
  *
  * Run under `-icount shift=0`: virtual time advances 1 ns per instruction,
@@ -31,7 +31,7 @@
 #define TENTHS                10u
 
 static uint8_t buf[BENCH_MAX_LEN];
-static const uint32_t lengths[] = {1, 16, 256, 4096};
+static const uint32_t lengths[] = {1, 16, 64, 256, 512, 4096};
 
 static void timer_start(void)
 {

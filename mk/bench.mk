@@ -1,0 +1,11 @@
+# `make bench`: benchmarks and footprint (docs/performance.md).
+#
+# Builds the kernel, the ktests (tests/ktest/fram_bench.c is the raw FRAM
+# floor) and the apps (apps/bench_*), then tools/bench.py runs them under
+# QEMU with -icount shift=0, prints the table and writes build/bench.json.
+# Numbers are reported, never checked against a threshold.
+
+BENCH_JSON := $(BUILD)/bench.json
+
+bench: $(SETUP_STAMP) kernel ktests apps
+	@$(PYTHON) tools/bench.py --json $(BENCH_JSON) $(BENCH_ARGS)
