@@ -36,7 +36,6 @@
 
 /* Blank flash: erased NOR reads all ones, zero fill after the last image. */
 #define BLANK16_ERASED 0xFFFFu
-#define BLANK32_ERASED 0xFFFFFFFFu
 
 static uint16_t rd16(const uint8_t *p)
 {
@@ -287,9 +286,10 @@ static enum tbf_error parse_base(const uint8_t *image, uint32_t avail, struct tb
     if (avail < TBF_BASE_HEADER_SIZE)
         return TBF_ERR_TRUNCATED;
 
+    /* A readable version that is not blank means something was written
+     * here: a blank total_size (0 or all ones) is then a corrupted image,
+     * reported as TBF_ERR_TOTAL_SIZE, not a silent end of the list. */
     uint32_t total_size = rd32(image + OFF_TOTAL_SIZE);
-    if (total_size == 0 || total_size == BLANK32_ERASED)
-        return TBF_ERR_END;
     out->version = rd16(image + OFF_VERSION);
     if (out->version != TBF_VERSION)
         return TBF_ERR_VERSION;

@@ -76,6 +76,11 @@ def total_size_overlaps_next(image):
     return _put(image, "<I", OFF_TOTAL_SIZE, 2 * len(image))
 
 
+def total_size_zero(image):
+    """total_size 0 under a valid version: corrupted, not blank flash."""
+    return _put(image, "<I", OFF_TOTAL_SIZE, 0)
+
+
 def total_size_tiny(image):
     """total_size smaller than the base header."""
     return _put(image, "<I", OFF_TOTAL_SIZE, 8)
@@ -138,6 +143,7 @@ CORRUPTIONS = {
     "total_size_huge": (total_size_huge, tbflib.ERR_TOTAL_SIZE),
     "total_size_overlaps_next": (total_size_overlaps_next, tbflib.ERR_TOTAL_SIZE),
     "total_size_tiny": (total_size_tiny, tbflib.ERR_TOTAL_SIZE),
+    "total_size_zero": (total_size_zero, tbflib.ERR_TOTAL_SIZE),
     "header_size_past_total": (header_size_past_total, tbflib.ERR_HEADER_SIZE),
     "header_size_short": (header_size_short, tbflib.ERR_HEADER_SIZE),
     "tlv_length_past_header": (tlv_length_past_header, tbflib.ERR_TLV),

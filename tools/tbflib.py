@@ -59,7 +59,6 @@ SHORT_ID_LEN = 4
 WRITEABLE_FLASH_ENTRY_LEN = 8
 
 U16_MAX = 0xFFFF
-U32_MAX = 0xFFFFFFFF
 
 # Error codes, in the order of kernel/tbf.h's enum tbf_error.
 ERR_END = "END"
@@ -385,8 +384,8 @@ def parse_tbf(blob: bytes, offset: int = 0) -> TbfImage:
     if avail < BASE_HEADER_SIZE:
         raise TbfError(ERR_TRUNCATED, f"{avail} bytes left, base header needs 16")
     version, header_size, total_size, flags, checksum = struct.unpack_from("<HHIII", data, 0)
-    if total_size in (0, U32_MAX):
-        raise TbfError(ERR_END, "total_size is blank")
+    # A non-blank version means something was written here: a blank
+    # total_size (0 or all ones) is a corrupted image, not the end.
     if version != TBF_VERSION:
         raise TbfError(ERR_VERSION, f"version {version}")
     if total_size > avail:

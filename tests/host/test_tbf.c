@@ -427,13 +427,20 @@ static void test_end_on_blank_flash(void **state)
     assert_false(tbf_error_skippable(TBF_ERR_END));
 }
 
-static void test_end_on_blank_total_size(void **state)
+static void test_blank_total_size_is_not_end(void **state)
 {
     (void)state;
+    /* Version 2 was written: a blank total size is a broken image that the
+     * loader must report, not the quiet end of the list. */
     tbfb_good_app(&b, "x");
     tbfb_put32(&b, OFF_TOTAL_SIZE, 0);
-    assert_int_equal(parse_n(GOOD_TOTAL), TBF_ERR_END);
+    assert_int_equal(parse_n(GOOD_TOTAL), TBF_ERR_TOTAL_SIZE);
     tbfb_put32(&b, OFF_TOTAL_SIZE, ALL_ONES32);
+    assert_int_equal(parse_n(GOOD_TOTAL), TBF_ERR_TOTAL_SIZE);
+    /* Blank version with anything after it is blank flash. */
+    tbfb_put16(&b, 0, 0xFFFF);
+    assert_int_equal(parse_n(GOOD_TOTAL), TBF_ERR_END);
+    tbfb_put16(&b, 0, 0);
     assert_int_equal(parse_n(GOOD_TOTAL), TBF_ERR_END);
 }
 
@@ -698,7 +705,7 @@ int main(void)
         cmocka_unit_test(test_name_utf8),
         cmocka_unit_test(test_no_name_is_empty),
         cmocka_unit_test(test_end_on_blank_flash),
-        cmocka_unit_test(test_end_on_blank_total_size),
+        cmocka_unit_test(test_blank_total_size_is_not_end),
         cmocka_unit_test(test_truncated_base_header),
         cmocka_unit_test(test_bad_version),
         cmocka_unit_test(test_total_size_past_area),
