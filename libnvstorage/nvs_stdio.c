@@ -1,6 +1,6 @@
 /*
- * nvs_fopen: newlib's fopencookie over the cookie functions. The adapters
- * exist because newlib (built without 64-bit file offsets) passes seek
+ * nvs_fopen: newlib's fopencookie over the cookie functions. The seek
+ * adapter exists because newlib (built without 64-bit file offsets) passes
  * positions as off_t while the cookie functions use int64_t.
  */
 #define _GNU_SOURCE /* fopencookie */
@@ -16,8 +16,9 @@ static int seek_adapter(void *cookie, off_t *off, int whence)
     int64_t pos = *off;
     int rc = nvs_cookie_seek(cookie, &pos, whence);
 
-    if (rc == 0)
-        *off = (off_t)pos;
+    /* newlib 3.3's fopencookie hands back *off as the new position even
+     * when the seek failed; -1 is what makes fseek report the failure. */
+    *off = rc == 0 ? (off_t)pos : (off_t)-1;
     return rc;
 }
 
