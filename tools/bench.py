@@ -181,13 +181,14 @@ def in_app(pc):
 
 
 def boot_instructions(apps, fram):
-    """Instructions from reset to the first instruction of the first app."""
-    n = 0
-    for pc, _ in trace_lines(KERNEL, apps, fram):
+    """Instructions from reset to the first instruction of the first app,
+    and the kernel functions they ran in (the ten biggest)."""
+    where = collections.Counter()
+    for pc, sym in trace_lines(KERNEL, apps, fram):
         if in_app(pc):
-            return n
-        n += 1
-    return None
+            return sum(where.values()), dict(where.most_common(10))
+        where[sym or f"{pc:#x}"] += 1
+    return None, {}
 
 
 def symbols(elf):
@@ -460,8 +461,8 @@ def main():
         result["trace_where"] = {op: {k: round(v / len(counts[op]), 1)
                                       for k, v in w.most_common()} for op, w in where.items()}
         result["switch"] = switch_figures(fresh_fram("switch"))
-        result["boot_instructions"] = boot_instructions(app_image(["bench_spin"], "boot"),
-                                                        fresh_fram("boot"))
+        result["boot_instructions"], result["boot_where"] = boot_instructions(
+            app_image(["bench_spin"], "boot"), fresh_fram("boot"))
 
     result["footprint"] = footprint()
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
