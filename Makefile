@@ -6,7 +6,8 @@
 include mk/config.mk
 
 .DEFAULT_GOAL := all
-.PHONY: all setup kernel apps run debug test test-host test-qemu bench clean fram-reset compdb
+.PHONY: all setup kernel apps run debug test test-build test-host test-qemu bench clean fram-reset \
+        compdb
 
 # Set-up check runs once per make invocation, before anything is built.
 SETUP_STAMP := $(BUILD)/.setup-ok
@@ -21,6 +22,7 @@ $(BUILD)/:
 
 include mk/kernel.mk
 include mk/host.mk
+include mk/fuzz.mk
 -include mk/apps.mk
 
 all: $(SETUP_STAMP) kernel
@@ -45,7 +47,7 @@ test: $(SETUP_STAMP)
 	@$(MAKE) --no-print-directory test-build
 	@./tests/run_all.sh
 
-test-build: kernel host-tests ktests $(TEST_DEPS)
+test-build: kernel host-tests ktests fuzz $(TEST_DEPS)
 
 test-host: $(SETUP_STAMP) host-tests
 	@./tests/run_all.sh --host-only
@@ -57,6 +59,6 @@ compdb: $(SETUP_STAMP)
 	bear --output compile_commands.json -- $(MAKE) -B kernel host-tests
 
 clean:
-	rm -rf $(BUILD)/kernel $(BUILD)/host $(BUILD)/apps $(BUILD)/ktest $(BUILD)/*.elf \
+	rm -rf $(BUILD)/kernel $(BUILD)/host $(BUILD)/apps $(BUILD)/ktest $(BUILD)/fuzz $(BUILD)/*.elf \
 	       $(BUILD)/*.bin $(BUILD)/*.map $(BUILD)/bench.json
 	@echo "kept $(BUILD)/fram.img (make fram-reset wipes it) and $(BUILD)/newlib-pic"

@@ -33,5 +33,11 @@ HOST_SAN_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST \
                    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_LIBS   := -lcmocka
 
+# libFuzzer targets (tests/fuzz/): clang with ASan + UBSan.
+FUZZ_CC     := clang
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -DFUZZ \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer
+
 # The board's FRAM size (bytes), used for the image file.
 FRAM_SIZE  := 32768

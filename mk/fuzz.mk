@@ -7,10 +7,7 @@
 # so adding a fuzzer never means editing this file. `make fuzz` builds them
 # all; tests/fuzz/run.sh runs them (FUZZ_SECONDS each).
 
-FUZZ_CC     ?= clang
-FUZZ_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -DFUZZ \
-               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-               -fno-omit-frame-pointer
+# FUZZ_CC and FUZZ_CFLAGS are in mk/config.mk.
 
 FUZZ_SRCS_ALL := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS_ALL))
