@@ -335,6 +335,14 @@ def subsystem(obj):
     return "other"
 
 
+def object_name(obj):
+    """build/kernel/capsules/alarm.c.o -> capsules/alarm.c; libc members by
+    archive(member)."""
+    if "build/kernel/" in obj:
+        return obj.split("build/kernel/", 1)[1].replace(".c.o", ".c").replace(".S.o", ".S")
+    return os.path.basename(obj)
+
+
 def section_kind(name):
     if name.startswith((".text", ".rodata", ".vectors", ".ARM.exidx", ".ARM.extab")):
         return "text"
@@ -407,7 +415,8 @@ def kernel_stack(syms):
 
 
 def footprint():
-    fp = {"size": size_of(KERNEL), "subsystems": parse_map(KERNEL_MAP)}
+    fp = {"size": size_of(KERNEL), "subsystems": parse_map(KERNEL_MAP),
+          "objects": parse_map(KERNEL_MAP, object_name)}
     syms = symbols(KERNEL)
     fp["kernel_stack"] = kernel_stack(syms)
     fp["sizeof_process"] = dwarf_sizeof(KERNEL, "struct process")
