@@ -23,7 +23,8 @@ $(BUILD)/:
 include mk/kernel.mk
 include mk/host.mk
 include mk/fuzz.mk
--include mk/apps.mk
+include mk/apps.mk
+include mk/bench.mk
 
 all: $(SETUP_STAMP) kernel
 

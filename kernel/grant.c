@@ -144,5 +144,5 @@ const char *proc_name(proc_id_t pid)
 {
     struct process *p = proc_lookup(pid);
 
-    return p == NULL ? "?" : p->tbf.name;
+    return p == NULL ? "?" : p->name;
 }

@@ -64,7 +64,9 @@ static bool create_process(const struct kernel_config *cfg, const uint8_t *image
     p->index = (uint8_t)slot;
     p->flash = image;
     p->flash_size = info->total_size;
-    p->tbf = *info;
+    p->entry = ((uint32_t)image + info->header_size + info->init_fn_offset) & ~1u;
+    p->binary = (uint32_t)image + info->header_size + info->protected_size;
+    memcpy(p->name, info->name, sizeof(p->name));
     memset(&p->storage, 0, sizeof(p->storage));
     if (cfg->storage_policy != NULL)
         cfg->storage_policy(info, &p->storage);

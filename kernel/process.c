@@ -80,13 +80,22 @@ void *grant_alloc(struct process *p, unsigned d, uint32_t size)
 
 void proc_mpu_setup(const struct process *p)
 {
+    /* What the MPU holds now: entering the same process again (the common
+     * case after a system call) costs three compares, not a reprogram. */
+    static const struct process *mpu_proc;
+    static uint32_t mpu_generation, mpu_break;
+
+    if (p == mpu_proc && p->generation == mpu_generation && p->app_break == mpu_break)
+        return;
+    mpu_proc = p;
+    mpu_generation = p->generation;
+    mpu_break = p->app_break;
     arch_mpu_configure((uint32_t)p->flash, p->flash_size, p->ram_start, p->ram_size,
                        p->app_break - p->ram_start);
 }
 
 void proc_start(struct process *p)
 {
-    uint32_t flash = (uint32_t)p->flash;
     struct arch_frame *frame;
 
     p->generation++;
@@ -106,13 +115,13 @@ void proc_start(struct process *p)
     memset(&p->ctx, 0, sizeof(p->ctx));
     p->ctx.sp = p->app_break - ARCH_FRAME_SIZE;
     frame = proc_frame(p);
-    frame->r0 = flash + p->tbf.header_size + p->tbf.protected_size;
+    frame->r0 = p->binary;
     frame->r1 = p->ram_start;
     frame->r2 = p->ram_size;
     frame->r3 = p->app_break;
     frame->r12 = 0;
     frame->lr = 0;
-    frame->pc = (flash + p->tbf.header_size + p->tbf.init_fn_offset) & ~1u;
+    frame->pc = p->entry;
     frame->xpsr = ARCH_XPSR_THUMB;
     p->state = PROC_RUNNABLE;
 }
@@ -133,7 +142,7 @@ void proc_fault(struct process *p, const char *why, const struct arch_fault *fau
     const struct arch_frame *f = proc_frame(p);
     bool frame_ok = proc_in_ram(p, p->ctx.sp, ARCH_FRAME_SIZE);
 
-    log_error("process '%s' faulted: %s", p->tbf.name, why);
+    log_error("process '%s' faulted: %s", p->name, why);
     if (frame_ok) {
         log_error("  pc %08x  lr %08x  sp %08x  xpsr %08x", (unsigned)f->pc, (unsigned)f->lr,
                   (unsigned)p->ctx.sp, (unsigned)f->xpsr);
@@ -154,11 +163,11 @@ void proc_fault(struct process *p, const char *why, const struct arch_fault *fau
 
     if (p->restarts < kernel_cfg->restart_limit) {
         p->restarts++;
-        log_warn("process '%s': restart %u of %u", p->tbf.name, p->restarts,
+        log_warn("process '%s': restart %u of %u", p->name, p->restarts,
                  kernel_cfg->restart_limit);
         proc_start(p);
     } else {
-        log_error("process '%s': stopped after %u restarts", p->tbf.name, p->restarts);
+        log_error("process '%s': stopped after %u restarts", p->name, p->restarts);
         p->state = PROC_FAULTED;
         p->generation++;
     }
@@ -168,11 +177,11 @@ void proc_exit(struct process *p, bool restart, uint32_t code)
 {
     p->exit_code = code;
     if (restart) {
-        log_info("process '%s' asked to restart (code %u)", p->tbf.name, (unsigned)code);
+        log_info("process '%s' asked to restart (code %u)", p->name, (unsigned)code);
         proc_start(p);
         return;
     }
-    log_info("process '%s' exited with code %u", p->tbf.name, (unsigned)code);
+    log_info("process '%s' exited with code %u", p->name, (unsigned)code);
     p->state = PROC_TERMINATED;
     p->generation++; /* capsules' ids for it go stale */
 }

@@ -53,7 +53,9 @@ struct process {
 
     const uint8_t *flash;    /* the whole TBF image */
     uint32_t flash_size;
-    struct tbf_info tbf;
+    uint32_t entry;          /* first instruction (Thumb bit clear) */
+    uint32_t binary;         /* start of the app binary: r0 at entry */
+    char name[TBF_NAME_MAX + 1];
     struct storage_perms storage;
 
     uint32_t ram_start, ram_size;

@@ -95,11 +95,11 @@ static int summarize(void)
         struct process *p = &procs[i];
 
         if (p->state == PROC_TERMINATED) {
-            log_info("  '%s': exited with code %u", p->tbf.name, (unsigned)p->exit_code);
+            log_info("  '%s': exited with code %u", p->name, (unsigned)p->exit_code);
             if (p->exit_code != 0)
                 status = 1;
         } else if (p->state == PROC_FAULTED) {
-            log_info("  '%s': stopped after faulting (%u restarts)", p->tbf.name, p->restarts);
+            log_info("  '%s': stopped after faulting (%u restarts)", p->name, p->restarts);
             status = 1;
         } else {
             continue;
