@@ -462,12 +462,13 @@ static void boot_scan(struct nvs_capsule *c)
 
 void nvs_init(struct nvs_capsule *c, const struct nvs_config *cfg)
 {
-    /* The deferred list links through c->kick: initialising the same object
-     * again (a simulated reboot in tests) must not register it twice. */
-    bool registered = c->kick.fn == nvs_kick && c->kick.ctx == c;
+    /* The deferred list links through c->kick: keep the link across the
+     * reset, then register again, which deferred.c turns into a reset of
+     * the call in place (a simulated reboot in tests re-inits c). */
     struct deferred_call keep = c->kick;
 
     memset(c, 0, sizeof(*c));
+    c->kick = keep;
     c->drv.number = DRIVER_NVSTORAGE;
     c->drv.name = "nvstorage";
     c->drv.num_upcalls = NVS_NUM_UPCALLS;
@@ -483,12 +484,7 @@ void nvs_init(struct nvs_capsule *c, const struct nvs_config *cfg)
     c->overrides = cfg->overrides;
     c->num_overrides = cfg->overrides != NULL ? cfg->num_overrides : 0;
     c->phase = NVS_IDLE;
-    if (registered) {
-        c->kick = keep;
-        c->kick.pending = false;
-    } else {
-        deferred_register(&c->kick, nvs_kick, c);
-    }
+    deferred_register(&c->kick, nvs_kick, c);
 
     c->usable = c->dev != NULL && nvram_size(c->dev) > 0 && c->region_size > 0 &&
                 nvram_range_ok(c->dev, cfg->area_start, cfg->area_len);

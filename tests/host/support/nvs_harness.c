@@ -41,12 +41,6 @@ static enum nvram_status nh_flush(struct nvram *dev)
     return nvram_flush(&nh_dev.rf.nv);
 }
 
-static void nh_poll(struct nvram *dev)
-{
-    (void)dev;
-    nh_dev.rf.nv.ops->poll(&nh_dev.rf.nv);
-}
-
 static void nh_done(void *ctx, enum nvram_status status, size_t count)
 {
     (void)ctx;
@@ -58,7 +52,9 @@ static const struct nvram_ops nh_ops = {
     .read = nh_read,
     .write = nh_write,
     .flush = nh_flush,
-    .poll = nh_poll,
+    /* No poll: the blocking helpers then run deferred calls, which keeps
+     * kernel/deferred.c's pending count right (ram_fram's poll bypasses it). */
+    .poll = NULL,
 };
 
 void nh_boot(const struct nvs_config *cfg, uint32_t size)
