@@ -153,10 +153,8 @@ static void fram_poll(struct nvram *dev)
 {
     struct i2c_fram *f = to_fram(dev);
 
-    while (f->op != I2C_FRAM_IDLE && f->step.pending) {
-        f->step.pending = false;
+    while (f->op != I2C_FRAM_IDLE && deferred_take(&f->step))
         fram_step(f);
-    }
 }
 
 static const struct nvram_ops fram_ops = {
@@ -179,10 +177,8 @@ void i2c_fram_init(struct i2c_fram *fram, struct i2c_bus *bus, uint8_t addr7, ui
     fram->present = false;
     fram->op = I2C_FRAM_IDLE;
     fram->len = fram->done = 0;
-    /* Registered once per object: a second register would loop the list. */
-    if (fram->step.fn != fram_step || fram->step.ctx != fram)
-        deferred_register(&fram->step, fram_step, fram);
-    fram->step.pending = false;
+    /* Safe on a second init: registering again resets the call in place. */
+    deferred_register(&fram->step, fram_step, fram);
 }
 
 bool i2c_fram_probe(struct i2c_fram *fram)

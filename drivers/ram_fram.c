@@ -112,10 +112,8 @@ static void ram_poll(struct nvram *dev)
 {
     struct ram_fram *f = to_ram(dev);
 
-    if (f->op != RAM_FRAM_IDLE && f->step.pending) {
-        f->step.pending = false;
+    if (f->op != RAM_FRAM_IDLE && deferred_take(&f->step))
         ram_step(f);
-    }
 }
 
 static const struct nvram_ops ram_ops = {
@@ -127,9 +125,8 @@ static const struct nvram_ops ram_ops = {
 
 void ram_fram_init(struct ram_fram *f, uint8_t *mem, uint32_t size)
 {
-    /* The deferred list links through f->step: a second init of the same
-     * object must not register it again (that would loop the list). */
-    bool registered = f->step.fn == ram_step && f->step.ctx == f;
+    /* The deferred list links through f->step: keep it across the reset;
+     * registering again then resets the call in place. */
     struct deferred_call keep = f->step;
 
     memset(f, 0, sizeof(*f));
@@ -139,12 +136,8 @@ void ram_fram_init(struct ram_fram *f, uint8_t *mem, uint32_t size)
     f->mem = mem;
     f->op = RAM_FRAM_IDLE;
     f->powered = true;
-    if (registered) {
-        f->step = keep;
-        f->step.pending = false;
-    } else {
-        deferred_register(&f->step, ram_step, f);
-    }
+    f->step = keep;
+    deferred_register(&f->step, ram_step, f);
 }
 
 void ram_fram_fail_op(struct ram_fram *f, uint32_t nth)

@@ -5,12 +5,14 @@
  * Drivers use it to report completion "later" (the HAL contract forbids
  * calling a client back from inside a start function) and to split long
  * work into steps so that processes run in between. The kernel loop calls
- * deferred_run() before it returns to a process; one pass runs each call
- * that was pending when the pass began, so a call that reschedules itself
- * runs again only on the next pass.
+ * deferred_run() before it returns to a process; one pass walks the calls
+ * once and runs those pending, so a call that reschedules itself runs
+ * again only on the next pass.
  *
- * Calls are static objects registered once at boot; scheduling one that is
- * already pending does nothing. Safe to schedule from an interrupt handler.
+ * Calls are static objects registered at boot (registering one again resets
+ * it); scheduling one that is already pending does nothing. Kernel thread
+ * context only (kernel loop, bottom halves, system calls, callbacks): an
+ * interrupt top half marks its interrupt pending instead.
  */
 #ifndef KERNEL_DEFERRED_H
 #define KERNEL_DEFERRED_H
@@ -20,13 +22,17 @@
 struct deferred_call {
     void (*fn)(void *ctx);
     void *ctx;
-    volatile bool pending;
+    bool pending;
     struct deferred_call *next;
 };
 
 void deferred_register(struct deferred_call *dc, void (*fn)(void *ctx), void *ctx);
 void deferred_schedule(struct deferred_call *dc);
 bool deferred_any_pending(void);
+
+/* If dc is pending, unschedule it and return true: the caller runs it
+ * itself now (boot-time polling of a device's own steps). */
+bool deferred_take(struct deferred_call *dc);
 void deferred_run(void);
 
 #endif /* KERNEL_DEFERRED_H */

@@ -169,6 +169,15 @@ static void test_deferred_calls(void **state)
     assert_int_equal(runs_a, 3);
     assert_int_equal(runs_b, 1);
     assert_false(deferred_any_pending());
+
+    /* Registering a pending call again resets it and keeps the list sane. */
+    deferred_schedule(&dc_b);
+    deferred_register(&dc_b, fn_b, &runs_b);
+    assert_false(deferred_any_pending());
+    deferred_schedule(&dc_b);
+    deferred_run();
+    assert_int_equal(runs_b, 2);
+    assert_false(deferred_any_pending());
 }
 
 int main(void)

@@ -53,7 +53,7 @@ static const struct nvram_ops nh_ops = {
     .write = nh_write,
     .flush = nh_flush,
     /* No poll: the blocking helpers then run deferred calls, which keeps
-     * kernel/deferred.c's pending count right (ram_fram's poll bypasses it). */
+     * the harness independent of any one device's polling. */
     .poll = NULL,
 };
 
