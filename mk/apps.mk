@@ -7,7 +7,7 @@
 
 APP_DIRS  := $(patsubst %/Makefile,%,$(wildcard apps/*/Makefile))
 APP_TBFS  := $(patsubst apps/%,$(BUILD)/apps/%.tbf,$(APP_DIRS))
-RUN_APPS  ?= hello alarm_test
+RUN_APPS  ?= boot_counter nvs_demo hello
 RUN_IMAGE := $(BUILD)/run-apps.bin
 
 # Apps are built one after another (each app's make may still use -j):
