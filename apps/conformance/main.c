@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "check.h"
+#include "userland/check.h"
 #include "userland/alarm.h"
 #include "userland/console.h"
 #include "userland/lldebug.h"

@@ -1,12 +1,12 @@
 /*
- * check: the conformance app's tally. Each check records pass or fail and
- * prints one line for a failure (what was expected, what came back). Checks
- * print nothing on success, so a test sequence that must not touch the
- * console between two syscalls collects its results first and checks them
- * afterwards.
+ * check: the pass/fail tally of test apps (conformance, nvs_abi). Each
+ * check records pass or fail and prints one "check: ..." line for a failure
+ * (what was expected, what came back). Checks print nothing on success, so
+ * a test sequence that must not touch the console between two syscalls
+ * collects its results first and checks them afterwards.
  */
-#ifndef APPS_CONFORMANCE_CHECK_H
-#define APPS_CONFORMANCE_CHECK_H
+#ifndef USERLAND_CHECK_H
+#define USERLAND_CHECK_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,4 +25,4 @@ void check_failure(const char *what, tock_ret_t ret, uint32_t variant, uint32_t 
 unsigned check_passed(void);
 unsigned check_failed(void);
 
-#endif /* APPS_CONFORMANCE_CHECK_H */
+#endif /* USERLAND_CHECK_H */

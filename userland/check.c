@@ -1,7 +1,7 @@
-/* The conformance tally: two counters and failure messages. */
+/* The test apps' tally: two counters and failure messages. */
 #include <stdio.h>
 
-#include "check.h"
+#include "userland/check.h"
 
 static unsigned passed;
 static unsigned failed;
@@ -12,7 +12,7 @@ static void record(const char *what, bool ok)
         passed++;
     } else {
         failed++;
-        printf("conformance: FAIL %s\n", what);
+        printf("check: FAIL %s\n", what);
     }
 }
 
@@ -24,7 +24,7 @@ void check_true(const char *what, bool cond)
 void check_variant(const char *what, tock_ret_t ret, uint32_t variant)
 {
     if (ret.variant != variant) {
-        printf("conformance: %s: variant %lu (r1 %#lx), want %lu\n", what,
+        printf("check: %s: variant %lu (r1 %#lx), want %lu\n", what,
                (unsigned long)ret.variant, (unsigned long)ret.r1, (unsigned long)variant);
     }
     record(what, ret.variant == variant);
@@ -33,7 +33,7 @@ void check_variant(const char *what, tock_ret_t ret, uint32_t variant)
 void check_u32(const char *what, uint32_t got, uint32_t want)
 {
     if (got != want) {
-        printf("conformance: %s: got %#lx, want %#lx\n", what, (unsigned long)got,
+        printf("check: %s: got %#lx, want %#lx\n", what, (unsigned long)got,
                (unsigned long)want);
     }
     record(what, got == want);
@@ -43,7 +43,7 @@ void check_failure(const char *what, tock_ret_t ret, uint32_t variant, uint32_t 
 {
     bool ok = ret.variant == variant && ret.r1 == err;
     if (!ok) {
-        printf("conformance: %s: variant %lu error %lu, want variant %lu error %lu\n", what,
+        printf("check: %s: variant %lu error %lu, want variant %lu error %lu\n", what,
                (unsigned long)ret.variant, (unsigned long)ret.r1, (unsigned long)variant,
                (unsigned long)err);
     }
