@@ -58,7 +58,8 @@ import qemu as qemu_tool  # noqa: E402
 BUILD = os.path.join(ROOT, "build")
 KERNEL = os.path.join(BUILD, "kernel.elf")
 INSPECT = os.path.join(ROOT, "tools", "fram_inspect.py")
-WORKLOAD = ["settings", "nvs_stress"]
+WORKLOAD = ["settings", "nvs_stress"]  # recorded runs: records, raw writes, allocations
+VERIFY = ["settings"]                  # recovery boots: record old-or-new, kernel scan
 
 # capsules/nv_region.h
 NVR_MAGIC = 0x4752564E
@@ -113,8 +114,10 @@ def parse_table(img):
     return regions
 
 
-def check_states(states, before, log):
-    """Image-level invariants over consecutive states of one run."""
+def check_states(states, before, log, check_clear=True):
+    """Image-level invariants over consecutive states of one run. The clear
+    check needs consecutive write-backs (the state right after a header
+    commit), so it is off when states are a whole boot apart."""
     prev = before
     for i, img in enumerate(states):
         try:
@@ -125,7 +128,7 @@ def check_states(states, before, log):
             if regs.get(owner) != span:
                 raise Violation(f"write {i}: region of owner {owner:#x} at {span[0]:#x} lost")
         for owner, (data, length) in regs.items():
-            if owner not in prev:
+            if owner not in prev and check_clear:
                 body = img[data:data + length]
                 if body.count(CLEAR) != length:
                     bad = next(j for j, c in enumerate(body) if c != CLEAR)
@@ -207,6 +210,25 @@ def check_boot(status, out, expect_gen, log):
         raise Violation(f"exit status {status} (an app failed its own checks)")
 
 
+def assemble(work, name, apps):
+    path = os.path.join(work, name)
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "tbf_assemble.py"), "-o",
+                    path] + [os.path.join(BUILD, "apps", f"{a}.tbf") for a in apps],
+                   check=True, capture_output=True)
+    return path
+
+
+def boot(apps_bin, fram_path):
+    """A plain boot (no recording): (status or None on a hang, UART text)."""
+    argv = qemu_tool.qemu_argv(KERNEL, apps_bin, fram_path)
+    try:
+        r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=RUN_TIMEOUT)
+        return r.returncode, r.stdout.decode("latin-1")
+    except subprocess.TimeoutExpired:
+        return None, ""
+
+
 def inspector_check(path):
     if not os.path.exists(INSPECT):
         return False
@@ -221,8 +243,10 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cuts", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--fresh-every", type=int, default=10,
-                    help="start from a fresh (junk-filled) chip every N cuts, so "
+    ap.add_argument("--cuts-per-run", type=int, default=10,
+                    help="cuts taken from each recorded run (each gets its own recovery boot)")
+    ap.add_argument("--fresh-every", type=int, default=5,
+                    help="start from a fresh (junk-filled) chip every N recorded runs, so "
                          "allocations are cut too")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--keep", help="directory to keep a failing image in")
@@ -233,16 +257,15 @@ def main():
            "record_new": 0, "inspector_checks": 0, "fresh_chips": 0}
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="powercut-") as work:
-        apps_bin = os.path.join(work, "apps.bin")
-        subprocess.run([sys.executable, os.path.join(ROOT, "tools", "tbf_assemble.py"), "-o",
-                        apps_bin] + [os.path.join(BUILD, "apps", f"{a}.tbf") for a in WORKLOAD],
-                       check=True, capture_output=True)
+        apps_bin = assemble(work, "apps.bin", WORKLOAD)
+        verify_bin = assemble(work, "verify.bin", VERIFY)
         fram = os.path.join(work, "fram.img")
+        cut_img = os.path.join(work, "cut.img")
         image, tables, gen_range = junk_image(qemu_tool.FRAM_SIZE), {}, (0, 0)
         log["fresh_chips"] += 1
-        pending = False  # a cut whose recovery the next run checks
         try:
-            while True:
+            while log["cuts"] < args.cuts:
+                # One recorded run of the workload; its write-backs are the cuts.
                 with open(fram, "wb") as f:
                     f.write(image)
                 status, out, states = record(apps_bin, fram, work)
@@ -250,32 +273,46 @@ def main():
                 check_boot(status, out, gen_range, log)
                 tables = check_states([s for _, s in states], tables, log)
                 log["states_checked"] += len(states)
-                if inspector_check(fram):
-                    log["inspector_checks"] += 1
-                if pending:
-                    log["cuts"] += 1  # survived: its recovery boot passed
+                if not states:
+                    raise Violation("the workload wrote nothing")
+                loaded = settings_gens(out)[2]
+                # Half the cuts aim at the atomic-record saves (a few writes
+                # among many), the rest anywhere.
+                lo_u = out.find("settings: saving generation")
+                hi_u = out.find("settings: done")
+                window = [i + 1 for i, (u, _) in enumerate(states) if lo_u <= u <= hi_u]
+                for _ in range(min(args.cuts_per_run, args.cuts - log["cuts"])):
+                    if window and lo_u >= 0 and rng.random() < 0.5:
+                        k = rng.choice(window)
+                    else:
+                        k = rng.randrange(1, len(states) + 1)
+                    uart_at, image = states[k - 1]
+                    saved, saving, _ = settings_gens(out[:uart_at])
+                    last = saved[-1] if saved else (int(loaded[0]) if loaded else 0)
+                    in_flight = saving[-1] if saving and saving[-1] > last else last
+                    gen_range = (last, in_flight)
+                    # Recovery boot from the cut image.
+                    with open(cut_img, "wb") as f:
+                        f.write(image)
+                    vstatus, vout = boot(verify_bin, cut_img)
+                    check_boot(vstatus, vout, gen_range, log)
+                    with open(cut_img, "rb") as f:
+                        after = f.read()
+                    check_states([after], parse_table(image), log, check_clear=False)
+                    if inspector_check(cut_img):
+                        log["inspector_checks"] += 1
+                    log["cuts"] += 1
                     if log["cuts"] % 50 == 0:
                         print(f"powercut: {log['cuts']} cuts, {log['states_checked']} states, "
                               f"{time.monotonic() - start:.0f} s", flush=True)
-                if log["cuts"] >= args.cuts:
-                    break
-                if not states:
-                    raise Violation("the workload wrote nothing")
-                if args.fresh_every and pending and log["cuts"] % args.fresh_every == 0:
+                # The next run goes on from the last recovered image.
+                image = after
+                gen_range = (settings_gens(vout)[0][-1],) * 2 if settings_gens(vout)[0] \
+                    else (gen_range[1],) * 2
+                tables = parse_table(image)
+                if args.fresh_every and log["runs"] % args.fresh_every == 0:
                     image, tables, gen_range = junk_image(qemu_tool.FRAM_SIZE), {}, (0, 0)
                     log["fresh_chips"] += 1
-                    pending = False
-                    continue
-                # The cut: right after device write k of this run.
-                k = rng.randrange(1, len(states) + 1)
-                uart_at, image = states[k - 1]
-                saved, saving, _ = settings_gens(out[:uart_at])
-                loaded = settings_gens(out)[2]
-                last = saved[-1] if saved else (int(loaded[0]) if loaded else 0)
-                in_flight = saving[-1] if saving and saving[-1] > last else last
-                gen_range = (last, in_flight)
-                tables = parse_table(image)
-                pending = True
         except Violation as e:
             if args.keep:
                 os.makedirs(args.keep, exist_ok=True)

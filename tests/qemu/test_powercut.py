@@ -9,18 +9,18 @@ import sys
 
 from conftest import ROOT
 
-CUTS = int(os.environ.get("POWERCUT_CUTS", "8"))
+CUTS = int(os.environ.get("POWERCUT_CUTS", "12"))
 
 
 def test_short_powercut_run_keeps_every_invariant(tmp_path):
     r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "powercut.py"),
-                        "--cuts", str(CUTS), "--seed", "7", "--fresh-every", "4"],
+                        "--cuts", str(CUTS), "--seed", "7", "--cuts-per-run", "4"],
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"{CUTS} power cuts survived, 0 violations" in r.stdout
     figures = dict(re.findall(r"(\w+) (\d+)", r.stdout.splitlines()[-2]))
     assert int(figures["states_checked"]) > 100
-    assert int(figures["allocations"]) >= 2   # allocations were cut and re-done
+    assert int(figures["allocations"]) >= 2   # the recorded runs allocated regions
 
 
 def test_harness_catches_a_region_that_was_not_cleared():
