@@ -10,11 +10,12 @@ import os
 import random
 import re
 import struct
+import subprocess
 import sys
 
 import pytest
 
-from conftest import KERNEL, ROOT, app_tbf
+from conftest import KERNEL, ROOT, app_image, app_tbf
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import qemu as qemu_tool  # noqa: E402
@@ -176,3 +177,104 @@ def test_truncated_header_at_end_of_flash(qemu):
     out = boot.output
     assert rejected(out) == [(hex(APP_FLASH_END - 8), "truncated base header")]
     assert set(loaded(out)) == {"ticker"} and ticker_ran(out)
+
+
+# ---------------------------------------------------------------- FRAM images
+#
+# The storage area's region table (capsules/nv_region.h): slots of a primary
+# header, a secondary copy and the data; a slot whose two copies are both
+# unreadable ends the chain, and nothing is ever allocated past a corrupt one.
+
+INSPECT = os.path.join(ROOT, "tools", "fram_inspect.py")
+FRAM_SIZE = qemu_tool.FRAM_SIZE
+NVR_MAGIC, NVR_VERSION, NVR_HDR, NVR_SLOT = 0x4752564E, 1, 20, 40
+GUARD_OWNER, EVIL_OWNER = 0x6a11, 0xe111
+
+
+def nvr_header(owner, length):
+    import zlib
+    body = struct.pack("<IHHII", NVR_MAGIC, NVR_VERSION, 0, owner, length)
+    return body + struct.pack("<I", zlib.crc32(body))
+
+
+def inspect(path, check=True):
+    r = subprocess.run([sys.executable, INSPECT] + (["--check"] if check else []) + [str(path)],
+                       capture_output=True, text=True)
+    return r.returncode, r.stdout + r.stderr
+
+
+def fram_boot(qemu, fram, *apps):
+    image = app_image(qemu.tmp_path / "apps.bin", *apps)
+    boot = qemu(KERNEL, apps=image, fram=str(fram))
+    assert not boot.timed_out, "hang"
+    assert "KERNEL FAULT" not in boot.output and "nvkernel" in boot.output
+    return boot.output
+
+
+def two_regions(qemu):
+    """An FRAM image holding evil_region's region, then nv_guard's."""
+    fram = qemu.tmp_path / "fram.img"
+    out = fram_boot(qemu, fram, "evil_region", "nv_guard")
+    assert "region for owner 0xe111 at 0x0" in out and "nv_guard: done" in out
+    rc, text = inspect(fram)
+    assert rc == 0, text
+    return fram
+
+
+def test_fram_of_random_bytes_is_never_allocated_over(qemu):
+    fram = qemu.tmp_path / "fram.img"
+    noise = random.Random(SEED).randbytes(FRAM_SIZE)
+    fram.write_bytes(noise)
+    out = fram_boot(qemu, fram, "nv_guard", "ticker")
+    assert "nvstorage: unreadable header at 0x0; no allocation past it" in out
+    # The app gets a clean error, not a region over garbage; others run on.
+    assert re.search(r"nv_guard: get size failed: error \d+", out)
+    assert ticker_ran(out)
+    assert fram.read_bytes() == noise, "the kernel wrote into a corrupt table"
+    rc, text = inspect(fram)
+    assert rc != 0 and "0 regions" in text
+
+
+def test_fram_bad_primary_header_is_repaired_from_its_copy(qemu):
+    fram = two_regions(qemu)
+    img = bytearray(fram.read_bytes())
+    img[5] ^= 0xFF  # the first slot's primary header: version byte
+    fram.write_bytes(bytes(img))
+    out = fram_boot(qemu, fram, "nv_guard")
+    assert re.search(r"nvstorage: 2 regions, .* 1 header copies repaired", out)
+    assert re.search(r"nv_guard: found generation \d+, 256 bytes intact", out)
+    rc, text = inspect(fram)
+    assert rc == 0, text
+
+
+def test_fram_bad_header_in_the_middle_stops_allocation_past_it(qemu):
+    fram = two_regions(qemu)
+    img = bytearray(fram.read_bytes())
+    second = NVR_SLOT + 4096  # nv_guard's slot follows evil_region's 4 KiB region
+    assert img[second:second + NVR_HDR] == nvr_header(GUARD_OWNER, 4096)
+    img[second:second + NVR_SLOT] = bytes(range(NVR_SLOT))  # both copies destroyed
+    fram.write_bytes(bytes(img))
+    before = bytes(img)
+    out = fram_boot(qemu, fram, "evil_region", "nv_guard", "hello")
+    assert f"nvstorage: unreadable header at {hex(second)}; no allocation past it" in out
+    # The region before it still works; the victim gets an error, not a new
+    # region over its old data or past the damage.
+    assert "evil_region: done, 0 accepted" in out
+    assert re.search(r"nv_guard: get size failed: error \d+", out)
+    after = fram.read_bytes()
+    assert after[second:] == before[second:], "written at or past the corrupt slot"
+    rc, text = inspect(fram, check=False)
+    assert "owner" in text
+
+
+def test_fram_header_claiming_huge_length(qemu):
+    fram = qemu.tmp_path / "fram.img"
+    img = bytearray(FRAM_SIZE)
+    img[0:NVR_HDR] = nvr_header(EVIL_OWNER, 0x7FFFFFF0)       # valid CRC, absurd length
+    img[NVR_HDR:NVR_SLOT] = nvr_header(EVIL_OWNER, 0x7FFFFFF0)
+    fram.write_bytes(bytes(img))
+    out = fram_boot(qemu, fram, "evil_region", "nv_guard")
+    assert "nvstorage: unreadable header at 0x0; no allocation past it" in out
+    assert "evil_region: get size failed" in out
+    assert re.search(r"nv_guard: get size failed: error \d+", out)
+    assert fram.read_bytes() == bytes(img)
