@@ -5,9 +5,9 @@
 
 static struct deferred_call *deferred_list;
 
-/* How many registered calls are pending. The kernel checks it after every
- * system call, so "anything to do?" must cost one load, not a list walk. */
-static unsigned deferred_count;
+/* How many registered calls are pending: "anything to do?" must cost one
+ * load, not a list walk. */
+unsigned deferred_count;
 
 static bool registered(const struct deferred_call *dc)
 {
@@ -41,11 +41,6 @@ void deferred_schedule(struct deferred_call *dc)
         dc->pending = true;
         deferred_count++;
     }
-}
-
-bool deferred_any_pending(void)
-{
-    return deferred_count != 0;
 }
 
 bool deferred_take(struct deferred_call *dc)

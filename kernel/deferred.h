@@ -28,7 +28,15 @@ struct deferred_call {
 
 void deferred_register(struct deferred_call *dc, void (*fn)(void *ctx), void *ctx);
 void deferred_schedule(struct deferred_call *dc);
-bool deferred_any_pending(void);
+/* How many registered calls are pending; read it through
+ * deferred_any_pending(). A variable, not a call: the kernel asks after
+ * every system call. */
+extern unsigned deferred_count;
+
+static inline bool deferred_any_pending(void)
+{
+    return deferred_count != 0;
+}
 
 /* If dc is pending, unschedule it and return true: the caller runs it
  * itself now (boot-time polling of a device's own steps). */

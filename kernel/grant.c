@@ -23,11 +23,18 @@ static uint32_t grant_bytes(const struct driver *drv)
 
 int driver_index(uint32_t number)
 {
+    /* Apps call one driver many times in a row: try the last hit first. */
+    static unsigned last;
     unsigned i;
 
-    for (i = 0; i < kernel_cfg->num_drivers; i++)
-        if (kernel_cfg->drivers[i]->number == number)
+    if (last < kernel_cfg->num_drivers && kernel_cfg->drivers[last]->number == number)
+        return (int)last;
+    for (i = 0; i < kernel_cfg->num_drivers; i++) {
+        if (kernel_cfg->drivers[i]->number == number) {
+            last = i;
             return (int)i;
+        }
+    }
     return -1;
 }
 

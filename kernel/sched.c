@@ -3,9 +3,10 @@
  *
  * Each pass: run interrupt bottom halves and deferred calls, then give the
  * next runnable process a timeslice. A process keeps the CPU across its
- * system calls until the timeslice ends, it blocks in yield, or kernel work
- * (an interrupt or a deferred call) is pending. With nothing to run the
- * CPU sleeps until an interrupt.
+ * system calls (most are handled in the SVC handler without coming back
+ * here) until the timeslice ends, it blocks in yield, or kernel work (an
+ * interrupt or a deferred call) is pending. With nothing to run the CPU
+ * sleeps until an interrupt.
  */
 #include <stddef.h>
 
@@ -14,6 +15,7 @@
 #include "kernel/kernel.h"
 #include "kernel/log.h"
 #include "kernel/process.h"
+#include "kernel/sched.h"
 #include "kernel/syscall.h"
 #include "kernel/upcall.h"
 
@@ -27,35 +29,36 @@ static bool ready(struct process *p)
     return p->state == PROC_RUNNABLE;
 }
 
-static bool kernel_work_pending(void)
-{
-    return arch_irq_any_pending() || deferred_any_pending();
-}
+struct process *sched_current;
+
 
 /* Run p for one timeslice (or until it blocks or the kernel has work). */
 static void run_process(const struct kernel_config *cfg, struct process *p)
 {
     proc_mpu_setup(p);
+    sched_current = p;
     arch_timeslice_start(cfg->timeslice_cycles);
     for (;;) {
         enum arch_trap trap = arch_switch_to_user(&p->ctx);
 
         switch (trap) {
         case TRAP_SYSCALL:
-            syscall_handle(p);
+            syscall_finish(p);
             break;
         case TRAP_FAULT:
             proc_fault(p, "memory protection or usage fault", arch_last_fault());
             break;
+        case TRAP_SYSCALL_DONE:
         case TRAP_TIMESLICE:
         case TRAP_INTERRUPT:
         default:
             break;
         }
-        if (p->state != PROC_RUNNABLE || arch_timeslice_expired() || kernel_work_pending())
+        if (p->state != PROC_RUNNABLE || arch_timeslice_expired() || sched_kernel_work_pending())
             break;
     }
     arch_timeslice_stop();
+    sched_current = NULL;
 }
 
 /* Give the CPU to the first ready process after `last`, round robin. */
@@ -123,7 +126,7 @@ void kernel_run(const struct kernel_config *cfg)
 
         p = pick_next(&last);
         if (p == NULL) {
-            if (!any_alive() && !kernel_work_pending()) {
+            if (!any_alive() && !sched_kernel_work_pending()) {
                 int status = summarize();
 
                 if (!cfg->exit_when_done)
@@ -131,7 +134,7 @@ void kernel_run(const struct kernel_config *cfg)
                 log_info("exiting with status %d", status);
                 arch_exit(status);
             }
-            if (!kernel_work_pending())
+            if (!sched_kernel_work_pending())
                 arch_wait_for_interrupt();
             continue;
         }

@@ -5,6 +5,11 @@
  * the class is the immediate of the `svc` instruction. Results go back into
  * the same frame, and only into the registers the return variant uses:
  * libtock-c keeps live values in the others.
+ *
+ * syscall_entry() runs in the SVC exception handler, so the common calls
+ * return to the process without a trip through the kernel thread; it only
+ * hands over (a trap) when the process blocks, exits or must be faulted,
+ * or when the kernel has work of its own.
  */
 #include "kernel/syscall.h"
 
@@ -13,6 +18,7 @@
 #include "abi/tock_abi.h"
 #include "kernel/grant.h"
 #include "kernel/log.h"
+#include "kernel/sched.h"
 #include "kernel/upcall.h"
 
 #define SVC_IMM_MASK     0xffu
@@ -192,17 +198,17 @@ static struct syscall_ret do_memop(struct process *p, uint32_t op, uint32_t arg)
     }
 }
 
-void syscall_handle(struct process *p)
+enum arch_trap syscall_entry(struct arch_frame *f)
 {
-    struct arch_frame *f = proc_frame(p);
-    uint32_t class;
+    struct process *p = sched_current;
+    uint32_t class = *(const uint16_t *)(f->pc - THUMB_INSN_BYTES) & SVC_IMM_MASK;
 
-    /* No checks needed here: the hardware stacked this frame with the
+    /* No checks needed on f: the hardware stacked this frame with the
      * process's own rights (so it lies in its RAM, or the svc would have
      * faulted instead), and the svc executed unprivileged, which the MPU
-     * allows only inside the process's flash image. */
-    class = *(const uint16_t *)(f->pc - THUMB_INSN_BYTES) & SVC_IMM_MASK;
-
+     * allows only inside the process's flash image. The saved context
+     * gets the stack pointer now: upcall delivery works on proc_frame(). */
+    p->ctx.sp = (uint32_t)f;
     switch (class) {
     case SYSCALL_YIELD:
         do_yield(p, f);
@@ -226,14 +232,26 @@ void syscall_handle(struct process *p)
     case SYSCALL_MEMOP:
         set_return(f, do_memop(p, f->r0, f->r1));
         break;
-    case SYSCALL_EXIT:
-        if (f->r0 == EXIT_TERMINATE || f->r0 == EXIT_RESTART)
-            proc_exit(p, f->r0 == EXIT_RESTART, f->r1);
-        else
-            set_return(f, sys_failure(TOCK_ENOSUPPORT));
-        break;
     default:
-        proc_fault(p, "svc with an unknown system call class", NULL);
-        break;
+        /* Exit and unknown classes end or restart the process: that resets
+         * its saved context, so it happens in the kernel thread, after the
+         * trap has saved the registers. */
+        return TRAP_SYSCALL;
     }
+    if (p->state != PROC_RUNNABLE || sched_kernel_work_pending())
+        return TRAP_SYSCALL_DONE;
+    return TRAP_NONE;
+}
+
+void syscall_finish(struct process *p)
+{
+    struct arch_frame *f = proc_frame(p);
+    uint32_t class = *(const uint16_t *)(f->pc - THUMB_INSN_BYTES) & SVC_IMM_MASK;
+
+    if (class != SYSCALL_EXIT)
+        proc_fault(p, "svc with an unknown system call class", NULL);
+    else if (f->r0 == EXIT_TERMINATE || f->r0 == EXIT_RESTART)
+        proc_exit(p, f->r0 == EXIT_RESTART, f->r1);
+    else
+        set_return(f, sys_failure(TOCK_ENOSUPPORT));
 }

@@ -12,13 +12,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Why the CPU came back from a process to the kernel. */
+/* Why the CPU came back from a process to the kernel thread. */
 enum arch_trap {
-    TRAP_SYSCALL = 1,   /* the process executed `svc` */
-    TRAP_TIMESLICE = 2, /* SysTick expired while the process ran */
-    TRAP_INTERRUPT = 3, /* a device interrupt needs its bottom half */
-    TRAP_FAULT = 4,     /* the process faulted (MemManage/Bus/Usage/Hard) */
+    TRAP_NONE = 0,         /* (from syscall_entry: resume the process) */
+    TRAP_SYSCALL = 1,      /* an `svc` the handler left to the kernel thread */
+    TRAP_TIMESLICE = 2,    /* SysTick expired while the process ran */
+    TRAP_INTERRUPT = 3,    /* a device interrupt needs its bottom half */
+    TRAP_FAULT = 4,        /* the process faulted (MemManage/Bus/Usage/Hard) */
+    TRAP_SYSCALL_DONE = 5, /* an `svc` was handled; the process blocked or
+                            * the kernel has work to do */
 };
+
 
 /* Saved state of a process while the kernel runs. The hardware frame
  * (r0-r3, r12, lr, pc, xpsr) lives on the process stack at sp; the rest is
@@ -35,6 +39,12 @@ struct arch_frame {
 };
 
 #define ARCH_FRAME_SIZE  32u
+
+/* The kernel core's system call entry, called by the SVC handler in
+ * handler mode with the process's exception frame. It returns TRAP_NONE to
+ * go straight back to the process, or the trap to hand to the kernel
+ * thread (kernel/syscall.c). */
+enum arch_trap syscall_entry(struct arch_frame *frame);
 #define ARCH_XPSR_THUMB  0x01000000u /* T bit: Thumb state */
 
 /* Fault details captured when a process faults. */
@@ -72,7 +82,11 @@ uint32_t arch_mpu_ram_granule(uint32_t ram_size);
 void arch_irq_enable(unsigned irq);
 void arch_irq_disable(unsigned irq);
 bool arch_irq_take_pending(unsigned irq); /* true once per top-half hit */
-bool arch_irq_any_pending(void);
+extern volatile uint32_t arch_irq_pending; /* one bit per interrupt line */
+static inline bool arch_irq_any_pending(void)
+{
+    return arch_irq_pending != 0;
+}
 void arch_wait_for_interrupt(void);
 
 /* End the emulator with this status (semihosting SYS_EXIT_EXTENDED). On

@@ -3,7 +3,7 @@
  *
  * Interrupt model: the top half (IRQ_Handler in switch.S, then
  * arch_irq_top_half here) masks the interrupt in the NVIC and sets its bit
- * in `irq_pending`. The kernel loop asks arch_irq_take_pending() for each
+ * in `arch_irq_pending`. The kernel loop asks arch_irq_take_pending() for each
  * device it owns, runs the bottom half in thread mode, and unmasks it.
  */
 #include <stdbool.h>
@@ -12,7 +12,7 @@
 #include "kernel/arch/cortex-m/arch.h"
 #include "kernel/arch/cortex-m/scb.h"
 
-static volatile uint32_t irq_pending;
+volatile uint32_t arch_irq_pending;
 static volatile bool timeslice_expired;
 
 void arch_irq_top_half(uint32_t irq);
@@ -20,7 +20,7 @@ void arch_irq_top_half(uint32_t irq)
 {
     if (irq < 32) {
         NVIC_ICER0[0] = 1u << irq;
-        irq_pending |= 1u << irq;
+        arch_irq_pending |= 1u << irq;
     }
 }
 
@@ -47,15 +47,10 @@ bool arch_irq_take_pending(unsigned irq)
     bool was;
 
     __asm__ volatile("cpsid i" ::: "memory");
-    was = (irq_pending & bit) != 0;
-    irq_pending &= ~bit;
+    was = (arch_irq_pending & bit) != 0;
+    arch_irq_pending &= ~bit;
     __asm__ volatile("cpsie i" ::: "memory");
     return was;
-}
-
-bool arch_irq_any_pending(void)
-{
-    return irq_pending != 0;
 }
 
 void arch_wait_for_interrupt(void)
@@ -63,7 +58,7 @@ void arch_wait_for_interrupt(void)
     /* With interrupts masked, WFI still wakes on a pending interrupt; the
      * check and the sleep are atomic, so no wake-up is lost in between. */
     __asm__ volatile("cpsid i" ::: "memory");
-    if (irq_pending == 0)
+    if (arch_irq_pending == 0)
         __asm__ volatile("wfi" ::: "memory");
     __asm__ volatile("cpsie i" ::: "memory");
 }

@@ -5,18 +5,23 @@
  * unprivileged thread mode on PSP. arch_switch_to_user() saves the kernel's
  * callee-saved registers on MSP, loads the process's, and executes
  * `svc 0xff`; the SVC handler, seeing the call came from MSP, drops
- * privilege and returns into the process on PSP. Any later exception taken
- * from the process (svc, SysTick, a device interrupt, a fault) saves the
- * process's r4-r11 and PSP into its context, records why, restores
- * privilege and returns to thread mode on MSP, i.e. to the instruction after
- * that `svc 0xff`, where arch_switch_to_user() returns the reason.
+ * privilege and returns into the process on PSP. An exception taken from
+ * the process that needs the kernel thread (SysTick, a device interrupt, a
+ * fault, a system call the handler cannot finish) saves the process's
+ * r4-r11 and PSP into its context, records why, restores privilege and
+ * returns to thread mode on MSP, i.e. to the instruction after that
+ * `svc 0xff`, where arch_switch_to_user() returns the reason.
+ *
+ * Most system calls never get that far: the SVC handler calls the kernel's
+ * syscall_entry() right away, in handler mode, and returns straight into
+ * the process. That C code keeps r4-r11 as the ABI requires, so the
+ * process's registers need no saving on that path.
  */
     .syntax unified
     .thumb
 
     .equ CTX_SP,            32   /* struct arch_context: sp */
     .equ CTX_TRAP,          36   /* struct arch_context: trap */
-    .equ TRAP_SYSCALL,      1
     .equ TRAP_TIMESLICE,    2
     .equ TRAP_INTERRUPT,    3
     .equ TRAP_FAULT,        4
@@ -24,7 +29,6 @@
     .equ EXC_RETURN_MSP,    0xFFFFFFF9  /* thread mode, main stack */
     .equ EXC_RETURN_SPSEL,  4           /* bit set: the frame is on PSP */
     .equ CONTROL_NPRIV,     1
-    .equ NVIC_ICER0,        0xE000E180
     .equ EXC_IRQ0,          16          /* exception number of IRQ 0 */
 
     .section .bss.arch_current_ctx
@@ -84,7 +88,13 @@ SVC_Handler:
     isb
     ldr     lr, =EXC_RETURN_PSP
     bx      lr
-1:  movs    r1, #TRAP_SYSCALL
+1:  push    {r4, lr}              /* EXC_RETURN; r4 keeps MSP 8-aligned */
+    mrs     r0, psp
+    bl      syscall_entry
+    pop     {r4, lr}
+    cbnz    r0, 2f
+    bx      lr                    /* handled: straight back to the process */
+2:  mov     r1, r0
     b       trap_to_kernel
     .size SVC_Handler, . - SVC_Handler
 
