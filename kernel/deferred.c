@@ -56,6 +56,8 @@ void deferred_run(void)
 {
     struct deferred_call *dc;
 
+    if (deferred_count == 0)
+        return;
     /* Clear before calling, so a call may reschedule itself for the next
      * pass; the list walk sees each call once per pass. */
     for (dc = deferred_list; dc != NULL; dc = dc->next) {

@@ -131,7 +131,7 @@ bool proc_is_live(proc_id_t pid)
 
 proc_id_t proc_next(unsigned *cursor)
 {
-    while (*cursor < PROC_MAX) {
+    while (*cursor < proc_count) {
         struct process *p = &procs[(*cursor)++];
 
         if (proc_alive(p))

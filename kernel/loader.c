@@ -111,6 +111,7 @@ unsigned kernel_load_processes(const struct kernel_config *cfg)
         }
         at += info.total_size;
     }
+    proc_count = count;
     log_info("%u app%s loaded", count, count == 1 ? "" : "s");
     return count;
 }

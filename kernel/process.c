@@ -9,13 +9,14 @@
 #include "kernel/log.h"
 
 struct process procs[PROC_MAX];
+unsigned proc_count;
 
 struct process *proc_lookup(proc_id_t pid)
 {
     unsigned idx = pid & 0xffu;
     struct process *p;
 
-    if (idx >= PROC_MAX)
+    if (idx >= proc_count)
         return NULL;
     p = &procs[idx];
     if (proc_id(p) != pid || !proc_alive(p))

@@ -75,6 +75,7 @@ struct process {
 };
 
 extern struct process procs[PROC_MAX];
+extern unsigned proc_count; /* slots 0 .. proc_count-1 are in use */
 
 static inline proc_id_t proc_id(const struct process *p)
 {

@@ -66,8 +66,8 @@ static struct process *pick_next(unsigned *last)
 {
     unsigned i;
 
-    for (i = 1; i <= PROC_MAX; i++) {
-        unsigned idx = (*last + i) % PROC_MAX;
+    for (i = 1; i <= proc_count; i++) {
+        unsigned idx = (*last + i) % proc_count;
 
         if (ready(&procs[idx])) {
             *last = idx;
@@ -81,7 +81,7 @@ static bool any_alive(void)
 {
     unsigned i;
 
-    for (i = 0; i < PROC_MAX; i++)
+    for (i = 0; i < proc_count; i++)
         if (proc_alive(&procs[i]))
             return true;
     return false;
@@ -94,7 +94,7 @@ static int summarize(void)
     unsigned i, n = 0;
     int status = 0;
 
-    for (i = 0; i < PROC_MAX; i++) {
+    for (i = 0; i < proc_count; i++) {
         struct process *p = &procs[i];
 
         if (p->state == PROC_TERMINATED) {
@@ -115,7 +115,7 @@ static int summarize(void)
 
 void kernel_run(const struct kernel_config *cfg)
 {
-    unsigned last = PROC_MAX - 1;
+    unsigned last = proc_count - 1; /* so the first pick is slot 0 */
 
     for (;;) {
         struct process *p;

@@ -46,6 +46,8 @@ bool arch_irq_take_pending(unsigned irq)
     uint32_t bit = 1u << irq;
     bool was;
 
+    if ((arch_irq_pending & bit) == 0)
+        return false; /* the common case, and only a top half sets bits */
     __asm__ volatile("cpsid i" ::: "memory");
     was = (arch_irq_pending & bit) != 0;
     arch_irq_pending &= ~bit;
