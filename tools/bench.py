@@ -242,35 +242,37 @@ def svc_segments(app, fram):
 def kernel_segments(apps, fram):
     """Trace only kernel code while apps run. A segment is everything the
     kernel executes between a trap from a process and its return into a
-    process (SVC_Handler's `bx lr` on the way in). Returns a list of
-    (first symbol, instruction count, Counter of symbols)."""
-    enter = process_entry_pc()
+    process (one of SVC_Handler's `bx lr`). Returns a list of (first
+    symbol, instruction count, Counter of symbols)."""
+    exits = process_entry_pcs()
     segs, cur = [], None
     started = False
     for pc, sym in trace_lines(KERNEL, apps, fram, dfilter=f"0x0..{KERNEL_FLASH_END - 1:#x}"):
         if not started:
-            started = pc == enter  # boot ends at the first process entry
+            started = pc in exits  # boot ends at the first process entry
             continue
         if cur is None:
             cur = [sym, 0, collections.Counter()]
         cur[1] += 1
         cur[2][sym] += 1
-        if pc == enter:
+        if pc in exits:
             segs.append(tuple(cur))
             cur = None
     return segs
 
 
-def process_entry_pc():
-    """Address of the `bx lr` by which SVC_Handler enters a process (the
-    first one in SVC_Handler: the kernel's own `svc 0xff` path)."""
+def process_entry_pcs():
+    """Addresses of the `bx lr` instructions by which SVC_Handler returns
+    into a process: the kernel's own `svc 0xff` path, and the return from a
+    system call handled in the handler."""
     out = subprocess.run([CROSS + "objdump", "-d", "--disassemble=SVC_Handler", KERNEL],
                          capture_output=True, text=True, check=True).stdout
-    for line in out.splitlines():
-        m = re.match(r"\s*([0-9a-f]+):\s+[0-9a-f ]+\s+bx\s+lr", line)
-        if m:
-            return int(m.group(1), 16)
-    raise SystemExit("bench.py: no `bx lr` in SVC_Handler")
+    pcs = {int(m.group(1), 16) for m in
+           (re.match(r"\s*([0-9a-f]+):\s+[0-9a-f ]+\s+bx\s+lr", line) for line in out.splitlines())
+           if m}
+    if not pcs:
+        raise SystemExit("bench.py: no `bx lr` in SVC_Handler")
+    return pcs
 
 
 def switch_figures(fram):
