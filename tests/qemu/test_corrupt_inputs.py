@@ -121,9 +121,6 @@ def test_total_size_beyond_flash_stops_loading_after_good_app(qemu):
     assert boot.status == 0
 
 
-@pytest.mark.xfail(strict=True, reason="kernel/tbf.c parse_base() (line ~291) treats a "
-                   "version-2 header with total_size 0 as the blank end of the list, so this "
-                   "image is dropped without the one log line every rejected image gets")
 def test_zero_total_size_is_rejected(qemu):
     zero = patched(tbf("hello"), OFF_TOTAL_SIZE, "<I", 0)
     boot = boot_layout(qemu, [(0, tbf("ticker")), (HELLO, zero)])
