@@ -23,7 +23,7 @@
 struct console {
     struct driver drv;
     struct uart *uart;
-    proc_id_t reader;     /* process with a read in progress */
+    proc_id_t reader; /* process with a read in progress */
     uint32_t read_want, read_got;
 };
 

@@ -36,8 +36,7 @@ static struct syscall_ret lldebug_command(const struct driver *drv, proc_id_t pi
                        (unsigned)a1, alert_text(a1));
         break;
     case LLDEBUG_CMD_PRINT1:
-        n = fmt_format(line, sizeof(line), "[lldebug] '%s': 0x%x\n", proc_name(pid),
-                       (unsigned)a1);
+        n = fmt_format(line, sizeof(line), "[lldebug] '%s': 0x%x\n", proc_name(pid), (unsigned)a1);
         break;
     case LLDEBUG_CMD_PRINT2:
         n = fmt_format(line, sizeof(line), "[lldebug] '%s': 0x%x 0x%x\n", proc_name(pid),

@@ -39,11 +39,11 @@
 /* Status of a start function or of a completed operation. */
 enum nvram_status {
     NVRAM_OK = 0,
-    NVRAM_EBUSY = -1,   /* an operation is already in flight */
-    NVRAM_ERANGE = -2,  /* address range outside the device */
-    NVRAM_EIO = -3,     /* the device did not answer or reported an error */
-    NVRAM_ENODEV = -4,  /* no device present (probe failed) */
-    NVRAM_EINVAL = -5,  /* null buffer or similar caller error */
+    NVRAM_EBUSY = -1,  /* an operation is already in flight */
+    NVRAM_ERANGE = -2, /* address range outside the device */
+    NVRAM_EIO = -3,    /* the device did not answer or reported an error */
+    NVRAM_ENODEV = -4, /* no device present (probe failed) */
+    NVRAM_EINVAL = -5, /* null buffer or similar caller error */
 };
 
 struct nvram;
@@ -66,9 +66,9 @@ struct nvram_ops {
  * extra; clients set the callback with nvram_set_client(). */
 struct nvram {
     const struct nvram_ops *ops;
-    uint32_t size;       /* capacity in bytes; 0 if the device is absent */
-    void *extra;         /* device-specific parameters */
-    nvram_done_fn done;  /* client's completion callback */
+    uint32_t size;      /* capacity in bytes; 0 if the device is absent */
+    void *extra;        /* device-specific parameters */
+    nvram_done_fn done; /* client's completion callback */
     void *done_ctx;
 };
 

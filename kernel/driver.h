@@ -68,14 +68,14 @@ typedef struct syscall_ret (*driver_command_fn)(const struct driver *drv, proc_i
                                                 uint32_t cmd, uint32_t arg1, uint32_t arg2);
 
 struct driver {
-    uint32_t number;          /* driver number, e.g. DRIVER_NVSTORAGE */
-    const char *name;         /* for logs */
-    uint8_t num_upcalls;      /* valid subscribe numbers: 0 .. num_upcalls-1 */
-    uint8_t num_allow_ro;     /* valid read-only allow numbers */
-    uint8_t num_allow_rw;     /* valid read-write allow numbers */
-    uint16_t grant_size;      /* bytes of per-process capsule state (zeroed) */
+    uint32_t number;      /* driver number, e.g. DRIVER_NVSTORAGE */
+    const char *name;     /* for logs */
+    uint8_t num_upcalls;  /* valid subscribe numbers: 0 .. num_upcalls-1 */
+    uint8_t num_allow_ro; /* valid read-only allow numbers */
+    uint8_t num_allow_rw; /* valid read-write allow numbers */
+    uint16_t grant_size;  /* bytes of per-process capsule state (zeroed) */
     driver_command_fn command;
-    void *ctx;                /* the capsule instance */
+    void *ctx; /* the capsule instance */
 };
 
 /* A buffer shared by a process through allow. len 0 means "none". */
@@ -115,11 +115,11 @@ proc_id_t proc_next(unsigned *cursor);
  * board's policy (from TBF Storage Permissions / ShortId headers, or fixed). */
 #define STORAGE_MAX_IDS 8
 struct storage_perms {
-    bool has_write_id;    /* may own (allocate) a region */
-    uint32_t write_id;    /* owner id of the region it allocates */
-    uint16_t num_read;    /* regions it may read: owners listed */
+    bool has_write_id; /* may own (allocate) a region */
+    uint32_t write_id; /* owner id of the region it allocates */
+    uint16_t num_read; /* regions it may read: owners listed */
     uint32_t read_ids[STORAGE_MAX_IDS];
-    uint16_t num_modify;  /* regions it may write: owners listed */
+    uint16_t num_modify; /* regions it may write: owners listed */
     uint32_t modify_ids[STORAGE_MAX_IDS];
 };
 

@@ -101,8 +101,8 @@ int fmt_vformat(char *buf, size_t size, const char *fmt, va_list ap)
         case 'u':
         case 'x':
         case 'X': {
-            uint64_t v = longs == 2 ? va_arg(ap, unsigned long long)
-                                    : (uint64_t)va_arg(ap, unsigned int);
+            uint64_t v =
+                longs == 2 ? va_arg(ap, unsigned long long) : (uint64_t)va_arg(ap, unsigned int);
             unsigned base = *p == 'u' ? 10 : 16;
 
             n = to_digits(tmp, v, base, *p == 'X');

@@ -18,7 +18,6 @@
 /* Format into buf (at most size bytes including the NUL). Returns the
  * number of characters the full output needs, like vsnprintf. */
 int fmt_vformat(char *buf, size_t size, const char *fmt, va_list ap);
-int fmt_format(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int fmt_format(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif /* KERNEL_FMT_H */

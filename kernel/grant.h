@@ -13,7 +13,7 @@
 #include "kernel/process.h"
 
 struct upcall_slot {
-    uint32_t fn;      /* 0: the null upcall */
+    uint32_t fn; /* 0: the null upcall */
     uint32_t appdata;
 };
 

@@ -24,10 +24,10 @@ typedef void (*storage_policy_fn)(const struct tbf_info *tbf, struct storage_per
 struct kernel_config {
     const struct driver *const *drivers;
     unsigned num_drivers;
-    uint32_t timeslice_cycles;  /* SysTick cycles per process timeslice */
-    uint32_t grant_reserve;     /* grant bytes added to every process block */
-    unsigned restart_limit;     /* restarts granted to a faulting process */
-    bool exit_when_done;        /* end the emulator when no process can run */
+    uint32_t timeslice_cycles; /* SysTick cycles per process timeslice */
+    uint32_t grant_reserve;    /* grant bytes added to every process block */
+    unsigned restart_limit;    /* restarts granted to a faulting process */
+    bool exit_when_done;       /* end the emulator when no process can run */
     storage_policy_fn storage_policy;
     /* Interrupt bottom halves: called from the kernel loop; returns after
      * servicing every pending device interrupt of the board. */

@@ -151,8 +151,7 @@ void proc_fault(struct process *p, const char *why, const struct arch_fault *fau
                   (unsigned)f->r1, (unsigned)f->r2, (unsigned)f->r3, (unsigned)f->r12);
     } else {
         /* Stacking failed: the frame is not in its memory, so don't read it. */
-        log_error("  sp %08x is outside the process's RAM: no register frame",
-                  (unsigned)p->ctx.sp);
+        log_error("  sp %08x is outside the process's RAM: no register frame", (unsigned)p->ctx.sp);
     }
     log_error("  r4 %08x  r5 %08x  r6 %08x  r7 %08x", (unsigned)p->ctx.r4_r11[0],
               (unsigned)p->ctx.r4_r11[1], (unsigned)p->ctx.r4_r11[2], (unsigned)p->ctx.r4_r11[3]);
@@ -164,8 +163,7 @@ void proc_fault(struct process *p, const char *why, const struct arch_fault *fau
 
     if (p->restarts < kernel_cfg->restart_limit) {
         p->restarts++;
-        log_warn("process '%s': restart %u of %u", p->name, p->restarts,
-                 kernel_cfg->restart_limit);
+        log_warn("process '%s': restart %u of %u", p->name, p->restarts, kernel_cfg->restart_limit);
         proc_start(p);
     } else {
         log_error("process '%s': stopped after %u restarts", p->name, p->restarts);

@@ -24,10 +24,10 @@
 #include "kernel/kernel.h"
 #include "kernel/tbf.h"
 
-#define PROC_MAX              8   /* process slots */
-#define UPCALL_QUEUE_LEN      10  /* pending upcalls per process */
-#define PROC_MIN_RAM          2048
-#define PROC_INITIAL_BREAK    ARCH_FRAME_SIZE /* above ram_start, like Tock */
+#define PROC_MAX           8  /* process slots */
+#define UPCALL_QUEUE_LEN   10 /* pending upcalls per process */
+#define PROC_MIN_RAM       2048
+#define PROC_INITIAL_BREAK ARCH_FRAME_SIZE /* above ram_start, like Tock */
 
 enum proc_state {
     PROC_FREE = 0,       /* slot unused */
@@ -40,8 +40,8 @@ enum proc_state {
 
 /* One queued upcall: which subscription, and its three arguments. */
 struct upcall_event {
-    uint8_t driver;      /* index in the board's driver table */
-    uint8_t num;         /* subscribe number */
+    uint8_t driver; /* index in the board's driver table */
+    uint8_t num;    /* subscribe number */
     uint32_t arg[3];
 };
 
@@ -49,24 +49,24 @@ struct process {
     struct arch_context ctx; /* first: saved registers */
     enum proc_state state;
     uint8_t index;
-    uint32_t generation;     /* bumped on every (re)start: stale ids fail */
+    uint32_t generation; /* bumped on every (re)start: stale ids fail */
 
-    const uint8_t *flash;    /* the whole TBF image */
+    const uint8_t *flash; /* the whole TBF image */
     uint32_t flash_size;
-    uint32_t entry;          /* first instruction (Thumb bit clear) */
-    uint32_t binary;         /* start of the app binary: r0 at entry */
+    uint32_t entry;  /* first instruction (Thumb bit clear) */
+    uint32_t binary; /* start of the app binary: r0 at entry */
     char name[TBF_NAME_MAX + 1];
     struct storage_perms storage;
 
     uint32_t ram_start, ram_size;
-    uint32_t app_break;      /* first byte the process may not touch */
-    uint32_t grant_start;    /* lowest byte of the grant area */
+    uint32_t app_break;             /* first byte the process may not touch */
+    uint32_t grant_start;           /* lowest byte of the grant area */
     uint32_t stack_hint, heap_hint; /* memop 10/11, for fault reports */
 
     void *grants[KERNEL_MAX_DRIVERS];
 
     struct upcall_event queue[UPCALL_QUEUE_LEN];
-    uint8_t queue_len;       /* events queue[0..queue_len), oldest first */
+    uint8_t queue_len; /* events queue[0..queue_len), oldest first */
     uint32_t upcalls_dropped;
     uint32_t wait_driver, wait_num; /* PROC_YIELD_WAIT_FOR */
 

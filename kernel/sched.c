@@ -31,7 +31,6 @@ static bool ready(struct process *p)
 
 struct process *sched_current;
 
-
 /* Run p for one timeslice (or until it blocks or the kernel has work). */
 static void run_process(const struct kernel_config *cfg, struct process *p)
 {

@@ -125,8 +125,8 @@ static struct syscall_ret do_allow(struct process *p, bool read_write, uint32_t 
 
     if (d < 0)
         return ret3(RET_FAILURE_2U32, TOCK_ENODEVICE, addr, len);
-    count = read_write ? kernel_cfg->drivers[d]->num_allow_rw
-                       : kernel_cfg->drivers[d]->num_allow_ro;
+    count =
+        read_write ? kernel_cfg->drivers[d]->num_allow_rw : kernel_cfg->drivers[d]->num_allow_ro;
     if (num >= count)
         return ret3(RET_FAILURE_2U32, TOCK_ENOSUPPORT, addr, len);
     /* Zero-length buffers may point anywhere; others must lie wholly in
@@ -143,8 +143,8 @@ static struct syscall_ret do_allow(struct process *p, bool read_write, uint32_t 
     return ret3(RET_SUCCESS_2U32, (uint32_t)old.ptr, old.len, 0);
 }
 
-static struct syscall_ret do_command(struct process *p, uint32_t drv_num, uint32_t cmd,
-                                     uint32_t a1, uint32_t a2)
+static struct syscall_ret do_command(struct process *p, uint32_t drv_num, uint32_t cmd, uint32_t a1,
+                                     uint32_t a2)
 {
     int d = driver_index(drv_num);
     const struct driver *drv;

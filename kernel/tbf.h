@@ -21,38 +21,38 @@
 #include "kernel/driver.h" /* STORAGE_MAX_IDS */
 
 /* TLV types. */
-#define TBF_TLV_MAIN              1
-#define TBF_TLV_WRITEABLE_FLASH   2
-#define TBF_TLV_PACKAGE_NAME      3
-#define TBF_TLV_FIXED_ADDRESSES   5
-#define TBF_TLV_PERMISSIONS       6
-#define TBF_TLV_STORAGE_PERMS     7
-#define TBF_TLV_KERNEL_VERSION    8
-#define TBF_TLV_PROGRAM           9
-#define TBF_TLV_SHORT_ID          10
+#define TBF_TLV_MAIN            1
+#define TBF_TLV_WRITEABLE_FLASH 2
+#define TBF_TLV_PACKAGE_NAME    3
+#define TBF_TLV_FIXED_ADDRESSES 5
+#define TBF_TLV_PERMISSIONS     6
+#define TBF_TLV_STORAGE_PERMS   7
+#define TBF_TLV_KERNEL_VERSION  8
+#define TBF_TLV_PROGRAM         9
+#define TBF_TLV_SHORT_ID        10
 
-#define TBF_VERSION               2
-#define TBF_BASE_HEADER_SIZE      16
-#define TBF_FLAG_ENABLED          0x1
-#define TBF_FLAG_STICKY           0x2
-#define TBF_NAME_MAX              32
+#define TBF_VERSION          2
+#define TBF_BASE_HEADER_SIZE 16
+#define TBF_FLAG_ENABLED     0x1
+#define TBF_FLAG_STICKY      0x2
+#define TBF_NAME_MAX         32
 
 enum tbf_error {
     TBF_OK = 0,
-    TBF_ERR_END,          /* no image here: erased flash or zero padding */
-    TBF_ERR_TRUNCATED,    /* fewer bytes available than the header needs */
-    TBF_ERR_VERSION,      /* unsupported TBF version */
-    TBF_ERR_HEADER_SIZE,  /* header size smaller than base or beyond total */
-    TBF_ERR_TOTAL_SIZE,   /* total size beyond the area or below header */
-    TBF_ERR_CHECKSUM,     /* XOR of header words is not zero */
-    TBF_ERR_TLV,          /* a TLV runs past the header or has a bad length */
-    TBF_ERR_NO_MAIN,      /* enabled app without Main or Program header */
-    TBF_ERR_ENTRY,        /* entry point outside the binary */
+    TBF_ERR_END,         /* no image here: erased flash or zero padding */
+    TBF_ERR_TRUNCATED,   /* fewer bytes available than the header needs */
+    TBF_ERR_VERSION,     /* unsupported TBF version */
+    TBF_ERR_HEADER_SIZE, /* header size smaller than base or beyond total */
+    TBF_ERR_TOTAL_SIZE,  /* total size beyond the area or below header */
+    TBF_ERR_CHECKSUM,    /* XOR of header words is not zero */
+    TBF_ERR_TLV,         /* a TLV runs past the header or has a bad length */
+    TBF_ERR_NO_MAIN,     /* enabled app without Main or Program header */
+    TBF_ERR_ENTRY,       /* entry point outside the binary */
 };
 
 struct tbf_storage {
-    bool present;             /* Storage Permissions TLV seen */
-    uint32_t write_id;        /* 0: none */
+    bool present;      /* Storage Permissions TLV seen */
+    uint32_t write_id; /* 0: none */
     uint16_t num_read;
     uint32_t read_ids[STORAGE_MAX_IDS];
     uint16_t num_modify;
@@ -65,12 +65,12 @@ struct tbf_info {
     uint32_t total_size;
     uint32_t flags;
     bool enabled;
-    bool has_program;         /* Program (9) rather than Main (1) */
-    uint32_t init_fn_offset;  /* from the end of the header */
-    uint32_t protected_size;  /* protected trailer after the header */
+    bool has_program;        /* Program (9) rather than Main (1) */
+    uint32_t init_fn_offset; /* from the end of the header */
+    uint32_t protected_size; /* protected trailer after the header */
     uint32_t min_ram_size;
-    uint32_t binary_end_offset; /* Program only; else total_size */
-    uint32_t app_version;       /* Program only */
+    uint32_t binary_end_offset;  /* Program only; else total_size */
+    uint32_t app_version;        /* Program only */
     char name[TBF_NAME_MAX + 1]; /* NUL-terminated, cut to TBF_NAME_MAX */
     struct tbf_storage storage;
     bool has_short_id;

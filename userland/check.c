@@ -24,8 +24,8 @@ void check_true(const char *what, bool cond)
 void check_variant(const char *what, tock_ret_t ret, uint32_t variant)
 {
     if (ret.variant != variant) {
-        printf("check: %s: variant %lu (r1 %#lx), want %lu\n", what,
-               (unsigned long)ret.variant, (unsigned long)ret.r1, (unsigned long)variant);
+        printf("check: %s: variant %lu (r1 %#lx), want %lu\n", what, (unsigned long)ret.variant,
+               (unsigned long)ret.r1, (unsigned long)variant);
     }
     record(what, ret.variant == variant);
 }
@@ -33,8 +33,7 @@ void check_variant(const char *what, tock_ret_t ret, uint32_t variant)
 void check_u32(const char *what, uint32_t got, uint32_t want)
 {
     if (got != want) {
-        printf("check: %s: got %#lx, want %#lx\n", what, (unsigned long)got,
-               (unsigned long)want);
+        printf("check: %s: got %#lx, want %#lx\n", what, (unsigned long)got, (unsigned long)want);
     }
     record(what, got == want);
 }

@@ -12,9 +12,9 @@
 #include "userland/check.h"
 #include "userland/syscall.h"
 
-#define REGION_SIZE  4096u /* boards/mps2-an385/board.h BOARD_NVS_REGION_SIZE */
-#define UNKNOWN_CMD  9u
-#define SMALL        16u
+#define REGION_SIZE 4096u /* boards/mps2-an385/board.h BOARD_NVS_REGION_SIZE */
+#define UNKNOWN_CMD 9u
+#define SMALL       16u
 
 static uint8_t buf[REGION_SIZE];
 
@@ -25,8 +25,7 @@ static uint8_t pattern(uint32_t i)
 
 /* Issue a command and, if accepted, wait for its upcall. Returns the
  * command's answer; *ev gets the upcall (status, length). */
-static tock_ret_t request(uint32_t cmd, uint32_t upcall, uint32_t lo, uint32_t hi,
-                          tock_event_t *ev)
+static tock_ret_t request(uint32_t cmd, uint32_t upcall, uint32_t lo, uint32_t hi, tock_event_t *ev)
 {
     tock_ret_t r = tock_command(DRIVER_NVSTORAGE, cmd, lo, hi);
 
@@ -84,8 +83,8 @@ static void test_exists_and_size(void)
                   RET_SUCCESS);
     expect_done("get size", request(NVS_CMD_GET_SIZE, NVS_UPCALL_GET_SIZE, 0, 0, &ev), &ev,
                 TOCK_SUCCESS, REGION_SIZE);
-    check_failure("unknown command", tock_command(DRIVER_NVSTORAGE, UNKNOWN_CMD, 0, 0),
-                  RET_FAILURE, TOCK_ENOSUPPORT);
+    check_failure("unknown command", tock_command(DRIVER_NVSTORAGE, UNKNOWN_CMD, 0, 0), RET_FAILURE,
+                  TOCK_ENOSUPPORT);
 }
 
 static void test_busy_while_pending(void)
@@ -98,8 +97,7 @@ static void test_busy_while_pending(void)
     check_variant("long write accepted", tock_command(DRIVER_NVSTORAGE, NVS_CMD_WRITE, 0, 0),
                   RET_SUCCESS);
     check_failure("get size while a write is pending is BUSY",
-                  tock_command(DRIVER_NVSTORAGE, NVS_CMD_GET_SIZE, 0, 0), RET_FAILURE,
-                  TOCK_EBUSY);
+                  tock_command(DRIVER_NVSTORAGE, NVS_CMD_GET_SIZE, 0, 0), RET_FAILURE, TOCK_EBUSY);
     check_failure("read while a write is pending is BUSY",
                   tock_command(DRIVER_NVSTORAGE, NVS_CMD_READ, 0, 0), RET_FAILURE, TOCK_EBUSY);
     ev = tock_yield_wait_for(DRIVER_NVSTORAGE, NVS_UPCALL_WRITE);
@@ -139,8 +137,8 @@ static void test_out_of_region_is_inval(void)
     static const uint8_t junk[SMALL + 1] = "OUT OF BOUNDS!!";
 
     /* Ends one byte past the region: refused whole, nothing moved. */
-    write_at("write ending one past the end", junk, REGION_SIZE - SMALL + 1, 0, SMALL,
-             TOCK_EINVAL, 0);
+    write_at("write ending one past the end", junk, REGION_SIZE - SMALL + 1, 0, SMALL, TOCK_EINVAL,
+             0);
     write_at("write at the end", junk, REGION_SIZE, 0, 1, TOCK_EINVAL, 0);
     write_at("upper offset word set", junk, 0, 1, SMALL, TOCK_EINVAL, 0);
     write_at("offset + length overflows 32 bits", junk, 0xFFFFFFF8u, 0, SMALL, TOCK_EINVAL, 0);

@@ -5,23 +5,23 @@
 #ifndef BOARDS_MPS2_AN385_BOARD_H
 #define BOARDS_MPS2_AN385_BOARD_H
 
-#define BOARD_NAME          "mps2-an385 (Cortex-M3, QEMU)"
-#define BOARD_SYSCLK_HZ     25000000u
+#define BOARD_NAME      "mps2-an385 (Cortex-M3, QEMU)"
+#define BOARD_SYSCLK_HZ 25000000u
 
-#define UART0_BASE          0x40004000u
-#define UART0_RX_IRQ        0
-#define UART0_BAUDDIV       16u /* minimum the CMSDK UART accepts */
+#define UART0_BASE    0x40004000u
+#define UART0_RX_IRQ  0
+#define UART0_BAUDDIV 16u /* minimum the CMSDK UART accepts */
 
-#define TIMER0_BASE         0x40000000u /* alarm: counts down to the next alarm */
-#define TIMER0_IRQ          8
-#define TIMER1_BASE         0x40001000u /* free-running tick counter */
+#define TIMER0_BASE 0x40000000u /* alarm: counts down to the next alarm */
+#define TIMER0_IRQ  8
+#define TIMER1_BASE 0x40001000u /* free-running tick counter */
 
-#define BOARD_FRAM_PART     "MB85RC256V-class I2C FRAM (QEMU at24c-eeprom)"
+#define BOARD_FRAM_PART "MB85RC256V-class I2C FRAM (QEMU at24c-eeprom)"
 
 /* Kernel policies. */
-#define BOARD_TIMESLICE_CYCLES  250000u /* 10 ms at 25 MHz */
-#define BOARD_GRANT_RESERVE     1024u   /* grant bytes added to each process block */
-#define BOARD_RESTART_LIMIT     3u      /* a faulting app is restarted this often */
-#define BOARD_NVS_REGION_SIZE   4096u   /* data bytes of each app's storage region */
+#define BOARD_TIMESLICE_CYCLES 250000u /* 10 ms at 25 MHz */
+#define BOARD_GRANT_RESERVE    1024u   /* grant bytes added to each process block */
+#define BOARD_RESTART_LIMIT    3u      /* a faulting app is restarted this often */
+#define BOARD_NVS_REGION_SIZE  4096u   /* data bytes of each app's storage region */
 
 #endif /* BOARDS_MPS2_AN385_BOARD_H */

@@ -44,11 +44,9 @@ struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb
 void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn,
                                             qemu_plugin_vcpu_udata_cb_t cb,
                                             enum qemu_plugin_cb_flags flags, void *userdata);
-void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb,
-                                    void *userdata);
+void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb, void *userdata);
 void qemu_plugin_outs(const char *string);
-int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info_t *info, int argc,
-                        char **argv);
+int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info_t *info, int argc, char **argv);
 
 #define PLUGIN_API_VERSION 1
 __attribute__((visibility("default"))) int qemu_plugin_version = PLUGIN_API_VERSION;
@@ -95,8 +93,7 @@ static void on_exit_report(qemu_plugin_id_t id, void *userdata)
     qemu_plugin_outs(msg);
 }
 
-int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info_t *info, int argc,
-                        char **argv)
+int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info_t *info, int argc, char **argv)
 {
     (void)info;
     for (int i = 0; i < argc; i++) {

@@ -23,14 +23,13 @@ enum arch_trap {
                             * the kernel has work to do */
 };
 
-
 /* Saved state of a process while the kernel runs. The hardware frame
  * (r0-r3, r12, lr, pc, xpsr) lives on the process stack at sp; the rest is
  * here. Field order is used by switch.S: do not reorder. */
 struct arch_context {
     uint32_t r4_r11[8];
-    uint32_t sp;      /* process stack pointer (PSP) */
-    uint32_t trap;    /* enum arch_trap, set by the exception handler */
+    uint32_t sp;   /* process stack pointer (PSP) */
+    uint32_t trap; /* enum arch_trap, set by the exception handler */
 };
 
 /* The hardware exception frame on the process stack. */
@@ -38,14 +37,14 @@ struct arch_frame {
     uint32_t r0, r1, r2, r3, r12, lr, pc, xpsr;
 };
 
-#define ARCH_FRAME_SIZE  32u
+#define ARCH_FRAME_SIZE 32u
 
 /* The kernel core's system call entry, called by the SVC handler in
  * handler mode with the process's exception frame. It returns TRAP_NONE to
  * go straight back to the process, or the trap to hand to the kernel
  * thread (kernel/syscall.c). */
 enum arch_trap syscall_entry(struct arch_frame *frame);
-#define ARCH_XPSR_THUMB  0x01000000u /* T bit: Thumb state */
+#define ARCH_XPSR_THUMB 0x01000000u /* T bit: Thumb state */
 
 /* Fault details captured when a process faults. */
 struct arch_fault {
@@ -81,7 +80,7 @@ uint32_t arch_mpu_ram_granule(uint32_t ram_size);
  * re-enabled by the bottom half (arch_irq_enable) once serviced. */
 void arch_irq_enable(unsigned irq);
 void arch_irq_disable(unsigned irq);
-bool arch_irq_take_pending(unsigned irq); /* true once per top-half hit */
+bool arch_irq_take_pending(unsigned irq);  /* true once per top-half hit */
 extern volatile uint32_t arch_irq_pending; /* one bit per interrupt line */
 static inline bool arch_irq_any_pending(void)
 {

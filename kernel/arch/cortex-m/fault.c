@@ -49,11 +49,8 @@ static const struct bit_name hfsr_bits[] = {
 };
 
 static const char *const exception_names[] = {
-    [EXC_NMI] = "NMI",
-    [EXC_HARDFAULT] = "HardFault",
-    [EXC_MEMMANAGE] = "MemManage",
-    [EXC_BUSFAULT] = "BusFault",
-    [EXC_USAGEFAULT] = "UsageFault",
+    [EXC_NMI] = "NMI",           [EXC_HARDFAULT] = "HardFault",   [EXC_MEMMANAGE] = "MemManage",
+    [EXC_BUSFAULT] = "BusFault", [EXC_USAGEFAULT] = "UsageFault",
 };
 
 static struct arch_fault last_fault;
@@ -118,8 +115,8 @@ void arch_kernel_fault(const struct arch_frame *frame, uint32_t exc_return, uint
     log_error("KERNEL FAULT: %s", exception_name(f.exception));
     log_error("  r0 =%08x r1 =%08x r2 =%08x r3  =%08x", (unsigned)frame->r0, (unsigned)frame->r1,
               (unsigned)frame->r2, (unsigned)frame->r3);
-    log_error("  r12=%08x lr =%08x pc =%08x xpsr=%08x", (unsigned)frame->r12,
-              (unsigned)frame->lr, (unsigned)frame->pc, (unsigned)frame->xpsr);
+    log_error("  r12=%08x lr =%08x pc =%08x xpsr=%08x", (unsigned)frame->r12, (unsigned)frame->lr,
+              (unsigned)frame->pc, (unsigned)frame->xpsr);
     log_error("  stack frame at %p, EXC_RETURN=%08x", (const void *)frame, (unsigned)exc_return);
     arch_log_fault_status(&f);
     log_error("kernel halted (exit status %d)", FAULT_EXIT_STATUS);

@@ -54,8 +54,8 @@ void arch_mpu_configure(uint32_t flash_base, uint32_t flash_size, uint32_t ram_b
 
     MPU->rnr = MPU_REGION_FLASH;
     MPU->rbar = flash_base;
-    MPU->rasr = MPU_RASR_ENABLE | MPU_RASR_SIZE(log2_exact(flash_size)) | MPU_RASR_C |
-                MPU_RASR_AP_RO_RO;
+    MPU->rasr =
+        MPU_RASR_ENABLE | MPU_RASR_SIZE(log2_exact(flash_size)) | MPU_RASR_C | MPU_RASR_AP_RO_RO;
     MPU->rnr = MPU_REGION_RAM;
     MPU->rbar = ram_base;
     MPU->rasr = MPU_RASR_ENABLE | MPU_RASR_SIZE(log2_exact(ram_size)) | MPU_RASR_SRD(srd) |

@@ -44,16 +44,21 @@ struct scb_regs {
 #define HFSR_DEBUGEVT (1u << 31)
 
 #define IPSR_EXCEPTION_MASK 0x1ffu
-#define EXC_NMI        2
-#define EXC_HARDFAULT  3
-#define EXC_MEMMANAGE  4
-#define EXC_BUSFAULT   5
-#define EXC_USAGEFAULT 6
+#define EXC_RESET           1
+#define EXC_NMI             2
+#define EXC_HARDFAULT       3
+#define EXC_MEMMANAGE       4
+#define EXC_BUSFAULT        5
+#define EXC_USAGEFAULT      6
+#define EXC_SVCALL          11
+#define EXC_DEBUGMON        12
+#define EXC_PENDSV          14
+#define EXC_SYSTICK         15
 
 struct systick_regs {
     volatile uint32_t csr, rvr, cvr, calib;
 };
-#define SYSTICK ((struct systick_regs *)0xE000E010u)
+#define SYSTICK               ((struct systick_regs *)0xE000E010u)
 #define SYSTICK_CSR_ENABLE    (1u << 0)
 #define SYSTICK_CSR_TICKINT   (1u << 1)
 #define SYSTICK_CSR_CLKSOURCE (1u << 2) /* 1 = processor clock */
@@ -65,21 +70,21 @@ struct systick_regs {
 struct mpu_regs {
     volatile uint32_t type, ctrl, rnr, rbar, rasr;
 };
-#define MPU ((struct mpu_regs *)0xE000ED90u)
-#define MPU_CTRL_ENABLE     (1u << 0)
-#define MPU_CTRL_PRIVDEFENA (1u << 2)
-#define MPU_RBAR_VALID      (1u << 4)
-#define MPU_RASR_ENABLE     (1u << 0)
-#define MPU_RASR_SIZE(log2) (((log2) - 1u) << 1)
-#define MPU_RASR_SRD(mask)  ((uint32_t)(mask) << 8)
-#define MPU_RASR_B          (1u << 16)
-#define MPU_RASR_C          (1u << 17)
-#define MPU_RASR_S          (1u << 18)
-#define MPU_RASR_AP_RW_RW   (3u << 24) /* privileged RW, unprivileged RW */
-#define MPU_RASR_AP_RO_RO   (6u << 24) /* privileged RO, unprivileged RO */
-#define MPU_RASR_XN         (1u << 28)
-#define MPU_MIN_REGION_LOG2 5u         /* 32 bytes */
-#define MPU_SUBREGIONS      8u
-#define MPU_MIN_SUBREGION_LOG2 8u      /* subregions need regions >= 256 B */
+#define MPU                    ((struct mpu_regs *)0xE000ED90u)
+#define MPU_CTRL_ENABLE        (1u << 0)
+#define MPU_CTRL_PRIVDEFENA    (1u << 2)
+#define MPU_RBAR_VALID         (1u << 4)
+#define MPU_RASR_ENABLE        (1u << 0)
+#define MPU_RASR_SIZE(log2)    (((log2)-1u) << 1)
+#define MPU_RASR_SRD(mask)     ((uint32_t)(mask) << 8)
+#define MPU_RASR_B             (1u << 16)
+#define MPU_RASR_C             (1u << 17)
+#define MPU_RASR_S             (1u << 18)
+#define MPU_RASR_AP_RW_RW      (3u << 24) /* privileged RW, unprivileged RW */
+#define MPU_RASR_AP_RO_RO      (6u << 24) /* privileged RO, unprivileged RO */
+#define MPU_RASR_XN            (1u << 28)
+#define MPU_MIN_REGION_LOG2    5u /* 32 bytes */
+#define MPU_SUBREGIONS         8u
+#define MPU_MIN_SUBREGION_LOG2 8u /* subregions need regions >= 256 B */
 
 #endif /* KERNEL_ARCH_SCB_H */

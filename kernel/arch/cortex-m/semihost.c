@@ -10,8 +10,8 @@
 
 #include "kernel/arch/cortex-m/arch.h"
 
-#define SEMIHOST_SYS_EXIT_EXTENDED    0x20
-#define SEMIHOST_APPLICATION_EXIT     0x20026
+#define SEMIHOST_SYS_EXIT_EXTENDED 0x20
+#define SEMIHOST_APPLICATION_EXIT  0x20026
 
 void arch_exit(int status)
 {

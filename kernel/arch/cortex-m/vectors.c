@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kernel/arch/cortex-m/arch.h"
+#include "kernel/arch/cortex-m/scb.h"
 
 #define NUM_EXTERNAL_IRQS 32
 
@@ -28,25 +29,22 @@ struct vector_table {
     vector_fn irq[NUM_EXTERNAL_IRQS];
 };
 
+/* system[n - 1] is the handler of exception number n (1..15); the slots
+ * not listed are reserved (0). */
 __attribute__((section(".vectors"), used)) const struct vector_table vector_table = {
     .initial_sp = _estack,
     .system =
         {
-            Reset_Handler,  /* 1 reset */
-            Fault_Handler,  /* 2 NMI: nothing raises it here; treat as fatal */
-            Fault_Handler,  /* 3 HardFault */
-            Fault_Handler,  /* 4 MemManage */
-            Fault_Handler,  /* 5 BusFault */
-            Fault_Handler,  /* 6 UsageFault */
-            0,              /* 7-10 reserved */
-            0,
-            0,
-            0,
-            SVC_Handler,    /* 11 SVCall */
-            Unused_Handler, /* 12 DebugMonitor */
-            0,              /* 13 reserved */
-            Unused_Handler, /* 14 PendSV */
-            SysTick_Handler /* 15 SysTick */
+            [EXC_RESET - 1] = Reset_Handler,
+            [EXC_NMI - 1] = Fault_Handler, /* nothing raises it here: fatal */
+            [EXC_HARDFAULT - 1] = Fault_Handler,
+            [EXC_MEMMANAGE - 1] = Fault_Handler,
+            [EXC_BUSFAULT - 1] = Fault_Handler,
+            [EXC_USAGEFAULT - 1] = Fault_Handler,
+            [EXC_SVCALL - 1] = SVC_Handler,
+            [EXC_DEBUGMON - 1] = Unused_Handler,
+            [EXC_PENDSV - 1] = Unused_Handler,
+            [EXC_SYSTICK - 1] = SysTick_Handler,
         },
     .irq = {[0 ... NUM_EXTERNAL_IRQS - 1] = IRQ_Handler},
 };
