@@ -7,8 +7,8 @@
 
 #include "userland/alarm.h"
 
-#define TICKS       20
-#define TICK_MS     5
+#define TICKS   20
+#define TICK_MS 5
 
 int main(void)
 {
