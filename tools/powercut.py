@@ -77,6 +77,9 @@ class Violation(Exception):
     pass
 
 
+LAST_OUTPUT = [""]  # UART text of the boot being checked, kept on a failure
+
+
 def unescape(s):
     """strace -xx prints every byte as \\xHH."""
     return bytes.fromhex(s.replace("\\x", ""))
@@ -200,6 +203,10 @@ def check_boot(status, out, expect_gen, log):
         raise Violation("torn atomic record: " + re.search(r"settings: TORN.*", out).group(0))
     if "unreadable header" in out:
         raise Violation("the kernel found a corrupt header")
+    LAST_OUTPUT[0] = out
+    failed = re.search(r"settings: (load|save) failed.*", out)
+    if failed:
+        raise Violation(failed.group(0))
     saved, saving, loaded = settings_gens(out)
     lo, hi = expect_gen
     got = int(loaded[0]) if loaded else 0
@@ -219,8 +226,9 @@ def assemble(work, name, apps):
 
 
 def boot(apps_bin, fram_path):
-    """A plain boot (no recording): (status or None on a hang, UART text)."""
-    argv = qemu_tool.qemu_argv(KERNEL, apps_bin, fram_path)
+    """A plain boot (no recording, still deterministic): (status or None on
+    a hang, UART text)."""
+    argv = qemu_tool.qemu_argv(KERNEL, apps_bin, fram_path, icount=True)
     try:
         r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
                            timeout=RUN_TIMEOUT)
@@ -248,10 +256,14 @@ def main():
     ap.add_argument("--fresh-every", type=int, default=5,
                     help="start from a fresh (junk-filled) chip every N recorded runs, so "
                          "allocations are cut too")
+    ap.add_argument("--kernel", help="kernel ELF to torture (default build/kernel.elf)")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--keep", help="directory to keep a failing image in")
     args = ap.parse_args()
 
+    global KERNEL
+    if args.kernel:
+        KERNEL = os.path.abspath(args.kernel)
     rng = random.Random(args.seed)
     log = {"cuts": 0, "runs": 0, "states_checked": 0, "allocations": 0, "record_old": 0,
            "record_new": 0, "inspector_checks": 0, "fresh_chips": 0}
@@ -318,6 +330,8 @@ def main():
                 os.makedirs(args.keep, exist_ok=True)
                 with open(os.path.join(args.keep, "failing-fram.img"), "wb") as f:
                     f.write(image or b"")
+                with open(os.path.join(args.keep, "failing-boot.txt"), "w") as f:
+                    f.write(LAST_OUTPUT[0])
             print(f"powercut: VIOLATION after {log['cuts']} cuts (seed {args.seed}): {e}")
             return 1
     log["seconds"] = round(time.monotonic() - start, 1)
