@@ -18,21 +18,32 @@ static void finish_read(struct console *c, uint32_t status)
     upcall_schedule(&c->drv, pid, CONSOLE_UPCALL_READ, status, c->read_got, 0);
 }
 
+/* Deliver bytes to the reader's buffer; finish the read when it is full.
+ * Returns false if the reader is gone. */
+static bool deliver(struct console *c, const uint8_t *bytes, uint32_t n)
+{
+    struct allow_buf buf;
+    uint32_t want;
+
+    if (!allow_rw_get(&c->drv, c->reader, CONSOLE_ALLOW, &buf)) {
+        c->reader = PROC_ID_NONE; /* the reader is gone */
+        return false;
+    }
+    /* The buffer may have been re-allowed smaller since the read began. */
+    want = c->read_want < buf.len ? c->read_want : buf.len;
+    while (n-- > 0 && c->read_got < want)
+        buf.ptr[c->read_got++] = *bytes++;
+    if (c->read_got >= want)
+        finish_read(c, TOCK_SUCCESS);
+    return true;
+}
+
 static void console_rx(void *ctx, uint8_t byte)
 {
     struct console *c = ctx;
-    struct allow_buf buf;
 
-    if (c->reader == PROC_ID_NONE)
-        return; /* nobody is reading: the byte is dropped */
-    if (!allow_rw_get(&c->drv, c->reader, CONSOLE_ALLOW, &buf)) {
-        c->reader = PROC_ID_NONE; /* the reader is gone */
-        return;
-    }
-    if (c->read_got < buf.len && c->read_got < c->read_want)
-        buf.ptr[c->read_got++] = byte;
-    if (c->read_got >= c->read_want || c->read_got >= buf.len)
-        finish_read(c, TOCK_SUCCESS);
+    if (c->reader == PROC_ID_NONE || !deliver(c, &byte, 1))
+        ring_put(&c->early, byte); /* nobody reads: keep it for the next read */
 }
 
 static struct syscall_ret console_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
@@ -61,6 +72,14 @@ static struct syscall_ret console_command(const struct driver *drv, proc_id_t pi
         c->reader = pid;
         c->read_want = arg1;
         c->read_got = 0;
+        /* Input typed before the read goes first (the upcall comes later,
+         * through the queue, even when it is all there already). */
+        while (c->reader == pid && ring_count(&c->early) > 0) {
+            uint8_t byte;
+
+            ring_take(&c->early, &byte, 1);
+            deliver(c, &byte, 1);
+        }
         return sys_success();
     case CONSOLE_CMD_ABORT:
         if (c->reader == pid)
@@ -85,5 +104,6 @@ void console_init(struct console *c, struct uart *uart)
     };
     c->uart = uart;
     c->reader = PROC_ID_NONE;
+    ring_init(&c->early, c->early_buf, sizeof(c->early_buf));
     uart_set_rx_client(uart, console_rx, c);
 }

@@ -11,7 +11,7 @@ set -eu
 PACKAGES="
 gcc-arm-none-eabi libnewlib-arm-none-eabi newlib-source
 qemu-system-arm gdb-multiarch
-gcc make xz-utils
+gcc make xz-utils bear
 libcmocka-dev python3 python3-pytest
 clang libclang-rt-14-dev
 "

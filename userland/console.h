@@ -23,7 +23,7 @@
 /* Writes all len bytes. Returns TOCK_SUCCESS or a TOCK_E* code. */
 int tock_console_write(const void *buf, size_t len);
 
-/* Reads up to len bytes (at least one unless an error). *got = bytes read.
+/* Waits until len bytes have arrived (or an error). *got = bytes read.
  * Returns TOCK_SUCCESS or a TOCK_E* code. */
 int tock_console_read(void *buf, size_t len, size_t *got);
 

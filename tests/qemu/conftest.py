@@ -68,18 +68,20 @@ def qemu(request, tmp_path):
     boots = []
 
     def run(kernel=KERNEL, apps=None, fram=None, timeout=DEFAULT_TIMEOUT, icount=False,
-            extra=(), fram_size=qemu_tool.FRAM_SIZE):
+            extra=(), fram_size=qemu_tool.FRAM_SIZE, input=None):
         """Boot once. fram: path to an image (created zero-filled if absent),
-        or None to leave the FRAM off the bus."""
+        or None to leave the FRAM off the bus. input: bytes typed on the
+        console (UART0) from the start."""
         if fram is not None:
             qemu_tool.ensure_fram_image(fram, fram_size)
         argv = qemu_tool.qemu_argv(kernel, apps, fram, icount=icount, extra=extra)
         start = time.monotonic()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(argv,
+                                stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         timed_out = False
         try:
-            out, _ = proc.communicate(timeout=timeout)
+            out, _ = proc.communicate(input=input, timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             out, _ = proc.communicate()

@@ -90,3 +90,21 @@ def test_conformance_app_passes_every_syscall_check(qemu):
     # The kernel kept running: the second app ran too.
     assert "Hello from hello" in boot.output
     assert boot.status == 0
+
+
+def test_console_read_keeps_early_input_and_abort_reports_partial(qemu):
+    # The input is typed before the app starts reading: the console capsule
+    # keeps it and hands it to the first read.
+    image = app_image(qemu.tmp_path / "apps.bin", "echo")
+    boot = qemu(KERNEL, apps=image, input=b"hello\nab")
+    assert not boot.timed_out
+    assert "echo: read status 0, 6 bytes: 'hello'" in boot.output
+    # The second read asked for 16 bytes, only "ab" came; the abort ends it
+    # with CANCEL (8) and the 2 bytes that had arrived.
+    assert "echo: abort status 8, 2 bytes: 'ab'" in boot.output
+    assert boot.status == 0
+
+
+def test_lldebug_prints_a_line_naming_the_app(qemu):
+    boot = boot_apps(qemu, "conformance")
+    assert "[lldebug] 'conformance': 0xc0ffee" in boot.output
