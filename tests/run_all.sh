@@ -8,6 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 
 BUILD=${BUILD:-build}
+HOST_TEST_TIMEOUT=${HOST_TEST_TIMEOUT:-300} # seconds per host test program
 mode=${1:-all}
 host_pass=0 host_fail=0 host_cases=0
 py_status=0
@@ -16,7 +17,8 @@ if [ "$mode" != "--qemu-only" ]; then
     echo "== host unit tests (cmocka; gcc, then clang with ASan+UBSan)"
     for t in "$BUILD"/host/test_* "$BUILD"/host/san/test_*; do
         [ -x "$t" ] && [ -f "$t" ] || continue
-        if "$t" >"$t.log" 2>&1; then ok=1; else ok=0; fi
+        # A hung test program must fail, not stall the whole run.
+        if timeout "$HOST_TEST_TIMEOUT" "$t" >"$t.log" 2>&1; then ok=1; else ok=0; fi
         n=$(grep -c '^\[       OK \]' "$t.log")
         host_cases=$((host_cases + n))
         if [ $ok -eq 1 ]; then

@@ -26,7 +26,8 @@ for bin in "$BUILD"/fuzz/fuzz_*; do
     fi
     log="$BUILD/fuzz/fuzz_$name.log"
     # shellcheck disable=SC2086
-    "$bin" -max_total_time="$SECONDS_EACH" -print_final_stats=1 \
+    # -timeout: one input running longer than that is a finding (a hang).
+    "$bin" -max_total_time="$SECONDS_EACH" -timeout=10 -print_final_stats=1 \
         -artifact_prefix="$BUILD/fuzz/crash/$name-" ${FUZZ_ARGS:-} "$corpus" >"$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
