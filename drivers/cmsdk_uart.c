@@ -60,5 +60,9 @@ void cmsdk_uart_init(struct cmsdk_uart *u, uintptr_t base, uint32_t bauddiv, uns
     u->irq_rx = irq_rx;
     *reg(u, UART_BAUDDIV) = bauddiv;
     *reg(u, UART_CTRL) = CTRL_TX_EN | CTRL_RX_EN | CTRL_RX_INT_EN;
+    /* Reading DATA tells QEMU's model that the receiver has room: input
+     * typed before the receiver was enabled is then delivered instead of
+     * waiting in the emulator. Harmless on hardware (an empty read). */
+    (void)*reg(u, UART_DATA);
     arch_irq_enable(irq_rx);
 }
