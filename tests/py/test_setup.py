@@ -4,8 +4,7 @@ import os
 import stat
 import subprocess
 
-from conftest import ROOT
-
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SETUP = os.path.join(ROOT, "tools", "setup.sh")
 
 

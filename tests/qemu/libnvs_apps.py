@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from conftest import BUILD, ROOT
+from qemu_env import BUILD, ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import tbf_assemble  # noqa: E402

@@ -8,7 +8,7 @@ import os
 import re
 import sys
 
-from conftest import ROOT, app_image
+from qemu_env import ROOT, app_image
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import bench  # noqa: E402

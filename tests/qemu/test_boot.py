@@ -2,7 +2,7 @@
 status it asks for; a kernel fault prints a decoded dump and a nonzero status."""
 import re
 
-from conftest import KERNEL, ktest
+from qemu_env import KERNEL, ktest
 
 KERNEL_FAULT_STATUS = 0x7F  # kernel/arch/cortex-m/fault.c FAULT_EXIT_STATUS
 

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from conftest import KERNEL, ROOT, app_image, app_tbf
+from qemu_env import KERNEL, ROOT, app_image, app_tbf
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import qemu as qemu_tool  # noqa: E402

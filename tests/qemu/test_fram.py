@@ -3,7 +3,7 @@ refusal of accesses past the end, and a kernel that keeps going without a
 chip. Uses the ktest builds tests/ktest/fram_{write,verify,absent}.c."""
 import os
 
-from conftest import ktest
+from qemu_env import ktest
 
 FRAM_SIZE = 32768
 PATTERN_SEED = 0x5EED  # tests/ktest/fram_pattern.h

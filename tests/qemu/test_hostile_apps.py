@@ -18,7 +18,7 @@ import sys
 
 import pytest
 
-from conftest import KERNEL, ROOT, app_image
+from qemu_env import KERNEL, ROOT, app_image
 
 RESTART_LIMIT = 3  # boards/mps2-an385/board.h BOARD_RESTART_LIMIT
 INSPECT = os.path.join(ROOT, "tools", "fram_inspect.py")

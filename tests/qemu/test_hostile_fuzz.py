@@ -14,7 +14,7 @@ The long run (>= 1,000,000 calls) is documented in docs/reliability.md:
 import os
 import re
 
-from conftest import KERNEL, app_image
+from qemu_env import KERNEL, app_image
 
 FUZZ_APP = os.environ.get("FUZZ_APP", "syscall_fuzz")
 GUARD_APP = os.environ.get("GUARD_APP", "nv_guard")

@@ -2,7 +2,7 @@
 alarms, fault containment with the restart policy, corrupted app images."""
 import re
 
-from conftest import KERNEL, app_image, app_tbf
+from qemu_env import KERNEL, app_image, app_tbf
 
 RESTART_LIMIT = 3  # boards/mps2-an385/board.h BOARD_RESTART_LIMIT
 

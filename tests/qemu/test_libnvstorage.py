@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import KERNEL
+from qemu_env import KERNEL
 from libnvs_apps import build_apps, image, repack, tbf
 
 NVS_OK = 0

@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from conftest import KERNEL, ROOT, app_image
+from qemu_env import KERNEL, ROOT, app_image
 
 OWNER = 0xAB1            # apps/nvs_abi/Makefile WRITE_ID
 REGION_SIZE = 4096       # boards/mps2-an385/board.h BOARD_NVS_REGION_SIZE

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT
+from qemu_env import ROOT
 
 CUTS = int(os.environ.get("POWERCUT_CUTS", "12"))
 

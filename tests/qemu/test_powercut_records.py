@@ -25,7 +25,7 @@ import subprocess
 
 import pytest
 
-from conftest import KERNEL, ROOT
+from qemu_env import KERNEL, ROOT
 from libnvs_apps import build_apps, image, tbf
 
 CUTS = int(os.environ.get("NVS_POWERCUT_CUTS", "60"))

@@ -1,0 +1,58 @@
+"""What the QEMU tests share: paths, one boot's result, app images.
+
+Imported by name (`from qemu_env import KERNEL, app_image`) from the tests;
+the pytest fixtures that use it are in conftest.py beside it.
+"""
+import os
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+
+import qemu as qemu_tool  # noqa: E402
+
+BUILD = os.path.join(ROOT, "build")
+KERNEL = os.path.join(BUILD, "kernel.elf")
+DEFAULT_TIMEOUT = 30  # seconds of wall time for one boot
+
+
+class Boot:
+    def __init__(self, argv, output, status, timed_out, seconds):
+        self.argv = argv
+        self.output = output
+        self.status = status
+        self.timed_out = timed_out
+        self.seconds = seconds
+
+    def __repr__(self):
+        return f"<Boot status={self.status} timed_out={self.timed_out}>"
+
+
+def ktest(name):
+    """Path of a test-only kernel build (tests/ktest/<name>.c)."""
+    return os.path.join(BUILD, "ktest", f"{name}.elf")
+
+
+def app_tbf(name):
+    """Path of a built app image (apps/<name>/ -> build/apps/<name>.tbf)."""
+    path = os.path.join(BUILD, "apps", f"{name}.tbf")
+    assert os.path.exists(path), f"{path} missing: run `make apps`"
+    return path
+
+
+def app_image(out_path, *apps):
+    """Lay app images back to back for QEMU's loader. Each entry is an app
+    name (built by `make apps`) or raw TBF bytes (e.g. a corrupted image)."""
+    paths = []
+    for i, app in enumerate(apps):
+        if isinstance(app, (bytes, bytearray)):
+            p = f"{out_path}.{i}.tbf"
+            with open(p, "wb") as f:
+                f.write(app)
+            paths.append(p)
+        else:
+            paths.append(app_tbf(app))
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "tbf_assemble.py"),
+                    "-o", str(out_path)] + paths, check=True, capture_output=True)
+    return str(out_path)
