@@ -35,7 +35,7 @@
 #include "kernel/driver.h"
 
 /* Bytes moved per device operation; bounds the kernel RAM the capsule uses. */
-#define NVS_BOUNCE_SIZE 256u
+#define NVS_BOUNCE_SIZE 128u
 
 /* A region size for one owner id, overriding the board's default. */
 struct nvs_size_override {
