@@ -15,7 +15,7 @@ RUN_IMAGE := $(BUILD)/run-apps.bin
 apps: $(SETUP_STAMP)
 	@./tools/build_newlib_pic.sh $(BUILD)/newlib-pic
 	@for d in $(APP_DIRS); do \
-	    $(MAKE) --no-print-directory -C $$d BUILD=$(abspath $(BUILD)) VERSION=$(VERSION) \
+	    $(MAKE) -s --no-print-directory -C $$d BUILD=$(abspath $(BUILD)) VERSION=$(VERSION) \
 	        || exit 1; \
 	done
 
