@@ -24,12 +24,6 @@ struct process *proc_lookup(proc_id_t pid)
     return p;
 }
 
-bool proc_alive(const struct process *p)
-{
-    return p->state == PROC_RUNNABLE || p->state == PROC_YIELD_WAIT ||
-           p->state == PROC_YIELD_WAIT_FOR;
-}
-
 bool proc_in_ram(const struct process *p, uint32_t addr, uint32_t len)
 {
     return addr >= p->ram_start && addr <= p->app_break && len <= p->app_break - addr;

@@ -86,7 +86,11 @@ static inline proc_id_t proc_id(const struct process *p)
 struct process *proc_lookup(proc_id_t pid);
 
 /* True when the process can run now or later (not terminated/faulted). */
-bool proc_alive(const struct process *p);
+static inline bool proc_alive(const struct process *p)
+{
+    return p->state == PROC_RUNNABLE || p->state == PROC_YIELD_WAIT ||
+           p->state == PROC_YIELD_WAIT_FOR;
+}
 
 /* (Re)start: fresh generation, grants freed, registers per Tock's start
  * contract. Memory block kept. */
