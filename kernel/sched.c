@@ -34,11 +34,15 @@ struct process *sched_current;
 /* Run p for one timeslice (or until it blocks or the kernel has work). */
 static void run_process(const struct kernel_config *cfg, struct process *p)
 {
-    proc_mpu_setup(p);
     sched_current = p;
     arch_timeslice_start(cfg->timeslice_cycles);
     for (;;) {
-        enum arch_trap trap = arch_switch_to_user(&p->ctx);
+        enum arch_trap trap;
+
+        /* Every entry: a restart (after a fault or exit-restart) gives the
+         * process a new generation and break; unchanged, this is a compare. */
+        proc_mpu_setup(p);
+        trap = arch_switch_to_user(&p->ctx);
 
         switch (trap) {
         case TRAP_SYSCALL:
