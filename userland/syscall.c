@@ -1,8 +1,8 @@
 /*
- * The svc stubs. Register use follows TRD104: arguments in r0-r3, the class
+ * The svc wrappers. Register use follows TRD104: arguments in r0-r3, the class
  * in the svc immediate, the return variant in r0 and its values in r1-r3.
  *
- * Every stub lists r0-r3 as outputs: the kernel writes only what its return
+ * Every wrapper lists r0-r3 as outputs: the kernel writes only what its return
  * variant needs, so an argument register may come back unchanged or not.
  * Yields may run an upcall, an ordinary AAPCS function the kernel enters with
  * the yield's return address in lr, so they also clobber r12, lr, the flags

@@ -1,11 +1,11 @@
 /*
- * tock_ syscall stubs: one C function per Tock 2.x system call class, and
+ * tock_ syscall wrappers: one C function per Tock 2.x system call class, and
  * helpers that turn a return variant into a status code.
  *
  * Used by the runtime (crt0, newlib glue, console/alarm helpers), by
- * libnvstorage and by apps. Each stub is one `svc` whose immediate is the
+ * libnvstorage and by apps. Each wrapper is one `svc` whose immediate is the
  * class (abi/tock_abi.h); arguments go in r0-r3. The kernel writes only the
- * registers the return variant uses, so every stub reads r0-r3 back as
+ * registers the return variant uses, so every wrapper reads r0-r3 back as
  * outputs and never assumes an argument register survived.
  *
  * Status codes returned by the helpers: TOCK_SUCCESS (0), a positive

@@ -47,7 +47,7 @@ static uint32_t grant_start(void)
     return g;
 }
 
-/* One get-size round trip through the raw stubs (libnvstorage remembers the
+/* One get-size round trip through the raw wrappers (libnvstorage remembers the
  * size after the first call, so nvs_size would not reach the kernel). */
 static int get_size_once(void)
 {

@@ -2,7 +2,7 @@
  * fz_svc: one raw system call of any class 0-7 with any four argument
  * words, for the syscall fuzzer.
  *
- * Unlike the userland stubs, nothing here interprets the answer: the caller
+ * Unlike the userland wrappers, nothing here interprets the answer: the caller
  * gets r0-r3 exactly as the kernel left them. Yields may run an upcall
  * (an ordinary function) inside the call. Classes above 7 are refused here
  * (an unknown class faults the process by design, so the fuzzer never
