@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """Lay TBF images back to back into one app flash image for QEMU's loader.
 
-    tbf_assemble.py -o apps.bin a.tbf b.tbf ... [--pad-to SIZE] [--sort]
-                    [--no-align] [--strict]
+    tbf_assemble.py -o apps.bin a.tbf b.tab ... [--arch ARCH] [--pad-to SIZE]
+                    [--sort] [--no-align] [--strict]
 
 Each input is copied byte for byte (a corrupted image stays corrupted: the
-hostile-input tests rely on that). Its slot is its file length.
+hostile-input tests rely on that). Its slot is its file length. An input
+ending in .tab is a Tock Application Bundle: its TBF for --arch is taken
+(tools/tablib.py), and a TAB without a valid one is an error whatever the
+other options, naming the file and the reason.
 
 Alignment: on Cortex-M (PMSAv7) an MPU region must start at a multiple of
 its size, and a process's flash region covers its whole image, so each
@@ -28,6 +31,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tablib  # noqa: E402
 import tbflib  # noqa: E402
 
 END_MARK_SIZE = 4
@@ -80,7 +84,8 @@ def check(path, img):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-o", "--output", required=True)
-    ap.add_argument("images", nargs="+", help="TBF files, laid out in this order")
+    ap.add_argument("images", nargs="+", help="TBF or TAB files, laid out in this order")
+    ap.add_argument("--arch", help="the board's architecture, for TAB inputs (e.g. cortex-m3)")
     ap.add_argument("--pad-to", type=lambda s: int(s, 0), metavar="SIZE",
                     help="zero-fill the output to SIZE bytes")
     ap.add_argument("--sort", action="store_true",
@@ -93,8 +98,18 @@ def main(argv=None):
     images = []
     problems = []
     for path in args.images:
-        with open(path, "rb") as f:
-            img = f.read()
+        try:
+            if path.endswith(".tab"):
+                if not args.arch:
+                    ap.error(f"{path}: a TAB input needs --arch")
+                member, img = tablib.read_tbf(path, args.arch)
+                path = f"{path}[{member}]"
+            else:
+                with open(path, "rb") as f:
+                    img = f.read()
+        except (tablib.TabError, OSError) as err:
+            print(f"tbf_assemble: error: {err}", file=sys.stderr)
+            return 1
         problems += check(path, img)
         images.append((path, img))
     for p in problems:

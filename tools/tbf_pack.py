@@ -1,9 +1,20 @@
 #!/usr/bin/python3
-"""Pack a position-independent app ELF into a TBF image.
+"""Pack a position-independent app ELF into a TBF image and/or a TAB.
 
-  tbf_pack.py app.elf -o app.tbf --name NAME --stack N --heap N
-              [--write-id ID] [--read-ids A,B] [--modify-ids A,B]
-              [--short-id ID] [--disabled] [-v]
+  tbf_pack.py app.elf[,ARCH] -o app.tbf [-o app.tab] [-n NAME] [--stack N]
+              [--app-heap N] [--kernel-heap N] [--write_id ID]
+              [--read_ids A [B ...]] [--access_ids A [B ...]] [--short-id ID]
+              [--disable] [--deterministic] [-v]
+
+The option names are elf2tab's (Tock's packer), so its command lines work
+here; our older names are kept as aliases: --name, --heap, --write-id,
+--read-ids, --modify-ids, --disabled. Id lists take spaces or commas.
+Each -o writes one file, by its extension: .tab a Tock Application Bundle
+(metadata.toml plus <ARCH>.tbf, tools/tablib.py), anything else the TBF.
+ARCH defaults to cortex-m3, the only architecture userland/app.mk builds for.
+--stack defaults to the stack the ELF was linked with, -n to the ELF's name.
+--kernel-heap is added to the minimum RAM, as elf2tab does (our kernel adds
+its grant space on top anyway, so the default is 0).
 
 The app binary inside the TBF is the app's flash image as userland/app.ld
 lays it out (crt0 header, code, read-only data, initial .data), followed by
@@ -29,7 +40,11 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import elf32  # noqa: E402
+import tablib  # noqa: E402
 import tbflib  # noqa: E402
+
+DEFAULT_ARCH = "cortex-m3"       # userland/app.mk ARCH_FLAGS
+DEFAULT_APP_HEAP = 1024          # elf2tab's default
 
 FLASH_LINK_BASE = 0x80000000     # userland/crt0_header.h CRT0_FLASH_LINK_BASE
 RAM_LINK_BASE = 0x00000000       # CRT0_RAM_LINK_BASE
@@ -228,8 +243,9 @@ def relocation_table(elf, image, hdr):
     return sorted(offsets)
 
 
-def pack(elf_bytes, *, name, stack, heap, storage=None, short_id=None, enabled=True):
-    """Returns (tbf bytes, summary dict)."""
+def pack(elf_bytes, *, name, stack=None, heap, kernel_heap=0, storage=None, short_id=None,
+         enabled=True):
+    """Returns (tbf bytes, summary dict). stack None: as linked."""
     elf = elf32.Elf32(elf_bytes)
     image = flash_image(elf)
     hdr = crt0_header(image)
@@ -238,6 +254,8 @@ def pack(elf_bytes, *, name, stack, heap, storage=None, short_id=None, enabled=T
                         f"the ELF's flash contents end at {len(image):#x}")
     if len(image) % WORD:
         raise PackError("flash image length is not a multiple of 4")
+    if stack is None:
+        stack = hdr["stack_top"]
     if hdr["stack_top"] != align_up(stack, STACK_ALIGN):
         raise PackError(f"--stack {stack} but the ELF was linked with a "
                         f"{hdr['stack_top']}-byte stack (STACK_SIZE)")
@@ -247,7 +265,7 @@ def pack(elf_bytes, *, name, stack, heap, storage=None, short_id=None, enabled=T
 
     offsets = relocation_table(elf, image, hdr)
     binary = bytes(image) + struct.pack(f"<I{len(offsets)}I", len(offsets), *offsets)
-    min_ram = align_up(hdr["heap_start"] + heap, RAM_ALIGN)
+    min_ram = align_up(hdr["heap_start"] + heap + kernel_heap, RAM_ALIGN)
     tbf = tbflib.make_tbf(binary, name=name, init_fn_offset=entry, min_ram_size=min_ram,
                           enabled=enabled, storage=storage, short_id=short_id)
     summary = {"flash_image": len(image), "relocs": len(offsets),
@@ -259,48 +277,79 @@ def pack(elf_bytes, *, name, stack, heap, storage=None, short_id=None, enabled=T
 
 
 def id_list(text):
-    if not text:
-        return []
+    """One command-line word of an id list: "1", "1,2" or "0x10, 0x20"."""
     return [parse_u32(part) for part in text.split(",") if part.strip()]
 
 
 def parse_u32(text):
-    value = int(text, 0)
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not 0 <= value <= U32_MAX:
         raise argparse.ArgumentTypeError(f"{text} does not fit 32 bits")
     return value
 
 
-def main(argv=None):
+def flatten(lists):
+    return [i for words in lists or [] for word in words for i in word]
+
+
+def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("elf")
-    ap.add_argument("-o", "--output", required=True)
-    ap.add_argument("--name", required=True)
-    ap.add_argument("--stack", type=parse_u32, required=True)
-    ap.add_argument("--heap", type=parse_u32, required=True)
-    ap.add_argument("--write-id", type=parse_u32)
-    ap.add_argument("--read-ids", type=id_list, default=[])
-    ap.add_argument("--modify-ids", type=id_list, default=[])
+    ap.add_argument("elf", help="the app ELF, optionally followed by ,ARCH")
+    ap.add_argument("-o", "--output-file", "--output", dest="outputs", action="append",
+                    required=True, help="a .tbf or .tab file to write (repeatable)")
+    ap.add_argument("-n", "--package-name", "--name", dest="name")
+    ap.add_argument("--stack", type=parse_u32, help="bytes (default: as linked)")
+    ap.add_argument("--app-heap", "--heap", dest="heap", type=parse_u32,
+                    default=DEFAULT_APP_HEAP, help="bytes")
+    ap.add_argument("--kernel-heap", type=parse_u32, default=0, help="bytes")
+    ap.add_argument("--write_id", "--write-id", dest="write_id", type=parse_u32)
+    ap.add_argument("--read_ids", "--read-ids", dest="read_ids", type=id_list, nargs="+",
+                    action="append")
+    ap.add_argument("--access_ids", "--modify-ids", dest="modify_ids", type=id_list,
+                    nargs="+", action="append")
     ap.add_argument("--short-id", type=parse_u32)
-    ap.add_argument("--disabled", action="store_true")
+    ap.add_argument("--disable", "--disabled", dest="disabled", action="store_true",
+                    help="pack the app with its enabled flag clear")
+    ap.add_argument("--deterministic", action="store_true",
+                    help="TAB: no build date, so equal inputs give equal files")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
+    args.read_ids = flatten(args.read_ids)
+    args.modify_ids = flatten(args.modify_ids)
+    args.elf, _, args.arch = args.elf.partition(",")
+    args.arch = args.arch or DEFAULT_ARCH
+    if args.name is None:
+        args.name = os.path.splitext(os.path.basename(args.elf))[0]
+    return args
 
+
+def main(argv=None):
+    args = parse_args(argv)
     storage = None
     if args.write_id is not None or args.read_ids or args.modify_ids:
         storage = (args.write_id or 0, args.read_ids, args.modify_ids)
     try:
         with open(args.elf, "rb") as f:
             tbf, summary = pack(f.read(), name=args.name, stack=args.stack, heap=args.heap,
-                                storage=storage, short_id=args.short_id,
-                                enabled=not args.disabled)
-    except (PackError, elf32.ElfError, ValueError) as e:
+                                kernel_heap=args.kernel_heap, storage=storage,
+                                short_id=args.short_id, enabled=not args.disabled)
+    except (PackError, elf32.ElfError, ValueError, OSError) as e:
         sys.exit(f"tbf_pack: {args.elf}: {e}")
-    with open(args.output, "wb") as f:
-        f.write(tbf)
-    if args.verbose:
-        print(f"tbf_pack: {args.output}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+    info = tbflib.parse_tbf(tbf)
+    for out in args.outputs:
+        if out.endswith(".tab"):
+            tablib.write_tab(out, {args.arch: tbf}, args.name,
+                             kernel_version=info.kernel_version if info.has_kernel_version
+                             else None, deterministic=args.deterministic)
+        else:
+            with open(out, "wb") as f:
+                f.write(tbf)
+        if args.verbose:
+            print(f"tbf_pack: {out}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
     return 0
 
 

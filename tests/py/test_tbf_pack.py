@@ -1,6 +1,6 @@
 """tools/tbf_pack.py: the TBF it writes (fields, minimum RAM, relocation
-table) and the ELFs it must refuse because they could not run from an
-arbitrary flash slot. Small programs are compiled here with the cross
+table), its elf2tab-style command line and TAB output, and the ELFs it must
+refuse because they could not run from an arbitrary flash slot. Small programs are compiled here with the cross
 compiler and userland/app.ld; the real hello app comes from `make apps`."""
 import os
 import struct
@@ -13,6 +13,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import elf32  # noqa: E402
+import tablib  # noqa: E402
 import tbf_pack  # noqa: E402
 import tbflib  # noqa: E402
 
@@ -168,3 +169,49 @@ def test_cli_writes_image_and_fails_cleanly(tmp_path):
     assert bad.returncode != 0 and "stack" in bad.stderr
     assert not (tmp_path / "x.tbf").exists()
     assert data  # the ELF the CLI packed is the one built above
+
+
+def test_cli_takes_elf2tab_option_names_and_writes_tbf_and_tab(tmp_path):
+    build(tmp_path, MINI, stack=512)
+    elf = tmp_path / "mini.elf"
+    tool = os.path.join(ROOT, "tools", "tbf_pack.py")
+    tbf, tab = tmp_path / "out.tbf", tmp_path / "out.tab"
+    proc = subprocess.run([sys.executable, tool, str(elf), "-n", "elfname", "--stack", "512",
+                           "--app-heap", "256", "--kernel-heap", "64", "--write_id", "5",
+                           "--read_ids", "1", "2", "--access_ids", "3,4", "--short-id", "7",
+                           "--disable", "-o", str(tbf), "--output-file", str(tab)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    img = tbflib.parse_tbf(tbf.read_bytes())
+    assert img.name == "elfname" and not img.enabled
+    assert (img.write_id, img.read_ids, img.modify_ids) == (5, [1, 2], [3, 4])
+    assert img.short_id == 7
+    # --kernel-heap counts into the minimum RAM, as elf2tab does.
+    _, plain = tbf_pack.pack(elf.read_bytes(), name="m", stack=512, heap=256)
+    assert img.min_ram_size == plain["min_ram"] + 64
+    # The TAB holds the very same image for the default architecture.
+    member, image = tablib.read_tbf(str(tab), "cortex-m3")
+    assert member == "cortex-m3.tbf" and image == tbf.read_bytes()
+
+
+def test_cli_defaults_stack_as_linked_name_from_elf_and_arch_suffix(tmp_path):
+    build(tmp_path, MINI, stack=1024)
+    elf = tmp_path / "mini.elf"
+    tool = os.path.join(ROOT, "tools", "tbf_pack.py")
+    tab = tmp_path / "m4.tab"
+    proc = subprocess.run([sys.executable, tool, f"{elf},cortex-m4", "-o", str(tab),
+                           "--deterministic"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    _, image = tablib.read_tbf(str(tab), "cortex-m4")
+    img = tbflib.parse_tbf(image)
+    assert img.name == "mini"
+    _, summary = tbf_pack.pack(elf.read_bytes(), name="mini", stack=1024,
+                               heap=tbf_pack.DEFAULT_APP_HEAP)
+    assert img.min_ram_size == summary["min_ram"]
+    with pytest.raises(tablib.TabError, match="no TBF for this board's architecture cortex-m3"):
+        tablib.read_tbf(str(tab), "cortex-m3")
+    # --deterministic: the same inputs give the same archive, byte for byte.
+    again = tmp_path / "again.tab"
+    subprocess.run([sys.executable, tool, f"{elf},cortex-m4", "-o", str(again),
+                    "--deterministic"], check=True)
+    assert again.read_bytes() == tab.read_bytes()
