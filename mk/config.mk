@@ -2,7 +2,8 @@
 
 BOARD      ?= mps2-an385
 BUILD      ?= build
-VERSION    := $(shell cat $(dir $(lastword $(MAKEFILE_LIST)))../VERSION)
+NVK_ROOT   := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
+VERSION    := $(shell cat $(NVK_ROOT)/VERSION)
 
 # Debian's Python has pytest; the first python3 on PATH may not.
 PYTHON     := /usr/bin/python3
@@ -13,6 +14,15 @@ CC         := $(CROSS)gcc
 OBJCOPY    := $(CROSS)objcopy
 SIZE       := $(CROSS)size
 ARCH_FLAGS := -mcpu=cortex-m3 -mthumb
+# The same CPU as Tock names it: the TBF taken from a TAB (`make run APPS=x.tab`).
+TOCK_ARCH  := cortex-m3
+
+# The position-independent newlib apps link (tools/build_newlib_pic.sh): by
+# default in a per-user cache outside the checkout, shared by every checkout
+# and kept by `make clean`; NEWLIB_PIC=<folder> puts it elsewhere.
+ifeq ($(origin NEWLIB_PIC),undefined)
+NEWLIB_PIC := $(shell $(NVK_ROOT)/tools/build_newlib_pic.sh --print-prefix)
+endif
 
 # Warnings are errors everywhere: kernel, library, apps, host tests.
 WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -38,6 +48,3 @@ FUZZ_CC     := clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -DFUZZ \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer
-
-# The board's FRAM size (bytes), used for the image file.
-FRAM_SIZE  := 32768

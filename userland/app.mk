@@ -5,12 +5,16 @@
 #   STACK  := 2048             stack bytes
 #   HEAP   := 1024             heap bytes (malloc, and stdout's line buffer)
 #   LIBS   := libnvstorage     optional: libraries from the repository root
+#                              (lib* folders holding .c files; any other
+#                              name is refused before anything is built)
 #   WRITE_ID, READ_IDS, MODIFY_IDS, SHORT_ID   optional TBF storage ids
 #
-# then `include ../../userland/app.mk`. Output: build/apps/<name>.elf and
-# build/apps/<name>.tbf (nothing else outside build/apps/ and the PIC newlib
-# in build/newlib-pic/). Works from the app's folder (`make`) and from the
-# top-level `make apps`.
+# then `include ../../userland/app.mk` (or the path to it from anywhere).
+# Output: build/apps/<name>.elf and build/apps/<name>.tbf (nothing else
+# outside build/apps/; the PIC newlib is built once into a per-user cache,
+# mk/config.mk NEWLIB_PIC). Works from the app's folder (`make`), and from
+# the top: `make apps`, `make run APPS=...`, `make check-app APP=...`.
+# `make tbf-path` prints where the TBF goes.
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 # The app's own Makefile: its objects and ELF depend on it (flags, STACK).
@@ -29,10 +33,17 @@ APP_OBJDIR := $(APPS_OUT)/obj/$(NAME)
 RT_OBJDIR  := $(APPS_OUT)/obj/userland
 APP_ELF    := $(APPS_OUT)/$(NAME).elf
 APP_TBF    := $(APPS_OUT)/$(NAME).tbf
+# How messages name this app: its folder, from the repository root if inside.
+APP_DIR    := $(patsubst $(ROOT)/%,%,$(CURDIR))
 
-NEWLIB_PIC := $(BUILD)/newlib-pic
 NEWLIB_STAMP := $(NEWLIB_PIC)/.built
 NEWLIB_DIR := $(NEWLIB_PIC)/arm-none-eabi
+
+# A misspelt library would otherwise build as an empty archive and fail
+# much later with undefined references.
+KNOWN_LIBS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard $(ROOT)/lib*/*.c)))))
+$(foreach l,$(LIBS),$(if $(filter $(l),$(KNOWN_LIBS)),,$(error app $(APP_DIR): LIBS names \
+  '$(l)', which is not a library of this repository (libraries: $(KNOWN_LIBS)))))
 
 # Position independence (docs/userland.md): every global is reached through
 # the GOT, whose address is in r9; code never assumes where data is.
@@ -67,28 +78,35 @@ comma := ,
 empty :=
 space := $(empty) $(empty)
 ids = $(subst $(space),$(comma),$(strip $(1)))
-PACK_ARGS := --name $(NAME) --stack $(STACK) --heap $(HEAP) \
-             $(if $(WRITE_ID),--write-id $(WRITE_ID)) \
-             $(if $(READ_IDS),--read-ids $(call ids,$(READ_IDS))) \
-             $(if $(MODIFY_IDS),--modify-ids $(call ids,$(MODIFY_IDS))) \
+# The packer takes elf2tab's option names (docs/tbf.md).
+PACK_ARGS := --package-name $(NAME) --stack $(STACK) --app-heap $(HEAP) \
+             $(if $(WRITE_ID),--write_id $(WRITE_ID)) \
+             $(if $(READ_IDS),--read_ids $(call ids,$(READ_IDS))) \
+             $(if $(MODIFY_IDS),--access_ids $(call ids,$(MODIFY_IDS))) \
              $(if $(SHORT_ID),--short-id $(SHORT_ID)) \
-             $(if $(DISABLED),--disabled)
+             $(if $(DISABLED),--disable)
 
-.PHONY: all app newlib clean-app
+.PHONY: all app newlib clean-app tbf-path
 .DEFAULT_GOAL := all
 all: $(APP_TBF)
 app: all
 
+tbf-path:
+	@echo $(APP_TBF)
+
+# Built once per recipe into the cache (the script returns at once when
+# the library is there), so nothing depends on the script's own date.
 newlib: $(NEWLIB_STAMP)
-$(NEWLIB_STAMP): $(ROOT)/tools/build_newlib_pic.sh
+$(NEWLIB_STAMP):
 	@$(ROOT)/tools/build_newlib_pic.sh $(NEWLIB_PIC)
 
 # Objects wait for the PIC newlib (order-only: its headers must exist; a
 # refreshed stamp does not make them stale).
+# The source is given by its full path, so compiler messages name the app.
 $(APP_OBJDIR)/%.c.o: %.c $(APP_MAKEFILE) | $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
-	@echo "CC     apps/$(NAME)/$<"
-	@$(CC) $(APP_CFLAGS) -c $< -o $@
+	@echo "CC     $(APP_DIR)/$<"
+	@$(CC) $(APP_CFLAGS) -c $(abspath $<) -o $@
 
 $(RT_OBJDIR)/%.c.o: $(ROOT)/userland/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
