@@ -6,8 +6,8 @@
 include mk/config.mk
 
 .DEFAULT_GOAL := all
-.PHONY: all setup kernel apps run debug test test-build test-host test-qemu bench clean fram-reset \
-        compdb
+.PHONY: all setup kernel apps run debug check-app test test-build test-host test-qemu bench \
+        clean fram-reset compdb
 
 # Set-up check runs once per make invocation, before anything is built.
 SETUP_STAMP := $(BUILD)/.setup-ok
@@ -28,22 +28,47 @@ include mk/bench.mk
 
 all: $(SETUP_STAMP) kernel
 
-# FRAM image: created (all zero, like a fresh chip) if absent, then kept.
+# FRAM image: any path. tools/qemu.py creates it (all zero, like a fresh
+# chip) when absent and keeps it otherwise; its folder must exist, which is
+# checked here, before anything is built.
 FRAM ?= $(BUILD)/fram.img
-$(BUILD)/fram.img: | $(BUILD)/
-	@echo "FRAM   $@ (new, $(FRAM_SIZE) bytes)"
-	@head -c $(FRAM_SIZE) /dev/zero > $@
+ifneq ($(filter run debug check-app fram-reset,$(MAKECMDGOALS)),)
+ifneq ($(wildcard $(FRAM)/.),)
+$(error FRAM=$(FRAM) is a folder; name an image file, e.g. FRAM=$(FRAM)/fram.img)
+endif
+ifneq ($(dir $(FRAM)),$(BUILD)/)
+ifeq ($(wildcard $(dir $(FRAM))),)
+$(error FRAM=$(FRAM): folder $(dir $(FRAM)) does not exist; create it or choose another path)
+endif
+endif
+endif
 
 fram-reset: | $(BUILD)/
-	@rm -f $(BUILD)/fram.img
-	@$(MAKE) --no-print-directory $(BUILD)/fram.img
+	@$(PYTHON) tools/qemu.py fram-reset --fram $(FRAM)
 
-run: $(SETUP_STAMP) kernel $(RUN_DEPS) $(FRAM)
+run: $(SETUP_STAMP) kernel $(RUN_DEPS)
 	@$(PYTHON) tools/qemu.py run --kernel $(KERNEL_ELF) --fram $(FRAM) $(RUN_ARGS)
 
-debug: $(SETUP_STAMP) kernel $(RUN_DEPS) $(FRAM)
-	@$(PYTHON) tools/qemu.py debug --kernel $(KERNEL_ELF) --fram $(FRAM) $(RUN_ARGS)
+# The GDB server listens on 127.0.0.1 only.
+GDB_PORT ?= 1234
+debug: $(SETUP_STAMP) kernel $(RUN_DEPS)
+	@$(PYTHON) tools/qemu.py debug --kernel $(KERNEL_ELF) --fram $(FRAM) --gdb-port $(GDB_PORT) \
+	    $(RUN_ARGS)
 
+# make check-app APP=apps/myapp [EXPECT='regex'] [TIMEOUT=s] [FRAM=image]:
+# boots the app alone and passes if it exits 0 (and its output matches
+# EXPECT), printing the UART output otherwise. A fresh FRAM image unless
+# FRAM= is given. APP may also be a .tbf or .tab file.
+CHECK_IMAGE ?= $(BUILD)/check-app.bin
+TIMEOUT     ?= 30
+shell_quote = '$(subst ','\'',$(1))'
+check-app: $(SETUP_STAMP) kernel | $(BUILD)/
+	$(call build_image,$(CHECK_IMAGE),$(CHECK_INPUT))
+	@$(PYTHON) tools/qemu.py check --kernel $(KERNEL_ELF) --apps $(CHECK_IMAGE) \
+	    --timeout $(TIMEOUT) $(if $(EXPECT),--expect $(call shell_quote,$(EXPECT))) \
+	    $(if $(filter command line environment,$(origin FRAM)),--fram $(FRAM))
+
+# JUnit XML of every suite goes to build/test-results/ (tests/runner.py).
 test: $(SETUP_STAMP)
 	@$(MAKE) --no-print-directory test-build
 	@./tests/run_all.sh
@@ -61,5 +86,6 @@ compdb: $(SETUP_STAMP)
 
 clean:
 	rm -rf $(BUILD)/kernel $(BUILD)/host $(BUILD)/apps $(BUILD)/ktest $(BUILD)/fuzz $(BUILD)/*.elf \
-	       $(BUILD)/*.bin $(BUILD)/*.map $(BUILD)/bench.json
-	@echo "kept $(BUILD)/fram.img (make fram-reset wipes it) and $(BUILD)/newlib-pic"
+	       $(BUILD)/*.bin $(BUILD)/*.map $(BUILD)/bench.json $(BUILD)/test-results \
+	       $(BUILD)/newlib-pic # where newlib was built before it moved to NEWLIB_PIC
+	@echo "kept $(BUILD)/fram.img (make fram-reset wipes it) and the newlib in $(NEWLIB_PIC)"

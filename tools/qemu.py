@@ -2,46 +2,78 @@
 """Boot the kernel under QEMU (mps2-an385) the one way this project does it.
 
 The command line is built in one place, qemu_argv(), and used by `make run`,
-`make debug`, the QEMU tests and the benchmarks alike:
+`make debug`, `make check-app`, the QEMU tests and the benchmarks alike:
 
   * the kernel ELF is the machine's firmware (-kernel);
   * an app image (TBFs laid back to back) is loaded at the board's app flash
     address with QEMU's generic loader;
   * the FRAM is QEMU's at24c-eeprom on the I2C controller at 0x4002A000,
     backed by a raw image file that QEMU writes back after every write;
-  * semihosting is on, so the kernel can end QEMU with its own status.
+  * semihosting is on, so the kernel can end QEMU with its own status
+    (0 when every app exited with code 0).
+
+The FRAM image is created (all zero, a fresh chip) when absent; its folder
+must exist. This file is the one place that knows the board's FRAM size.
 
 Usage:
   qemu.py run   --kernel K [--apps A] [--fram F] [--no-fram] [--icount]
-  qemu.py debug --kernel K [--apps A] [--fram F]
+  qemu.py debug --kernel K [--apps A] [--fram F] [--gdb-port P]
+  qemu.py check --kernel K --apps A [--fram F] [--expect REGEX] [--timeout S]
+                boot once; pass (exit 0) if QEMU ends with status 0 within
+                the timeout and the output matches REGEX; otherwise print
+                the UART output and fail. Without --fram, a fresh image.
+  qemu.py fram-reset --fram F   (re)write F as a fresh, all-zero chip
 """
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 
 MACHINE = "mps2-an385"
 APP_FLASH_ADDR = 0x00040000   # boards/mps2-an385/layout.ld: APP_FLASH origin
 FRAM_SIZE = 32768             # the board's FRAM (MB85RC256V-class, 32 KiB)
 FRAM_I2C_ADDR = 0x50
 FRAM_BUS = "i2c"              # QEMU's name for the SBCon bus at 0x4002A000
-GDB_PORT = 1234
+GDB_PORT = 1234               # `make debug GDB_PORT=...` picks another
+GDB_HOST = "127.0.0.1"        # the GDB server is never reachable from the network
+CHECK_TIMEOUT = 30            # seconds, `make check-app` without TIMEOUT=
+
+
+def write_fresh_image(path, size=FRAM_SIZE):
+    with open(path, "wb") as f:
+        f.write(bytes(size))
+
+
+def check_image_path(path):
+    """Refuse, naming the image, a folder in its place or a missing folder."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise SystemExit(f"qemu.py: FRAM image {path} is a folder; name a file in it")
+    if not os.path.isdir(folder):
+        raise SystemExit(f"qemu.py: FRAM image {path}: folder {folder} does not exist")
 
 
 def ensure_fram_image(path, size=FRAM_SIZE):
-    """Create a zero-filled image (a fresh chip) if absent; keep it otherwise."""
+    """Create a zero-filled image (a fresh chip) if absent; keep it otherwise.
+    Refuses, with a message naming the image, what check_image_path() does
+    and an image of the wrong size."""
+    check_image_path(path)
     if not os.path.exists(path):
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(bytes(size))
+        write_fresh_image(path, size)
+        print(f"FRAM   {path} (new, {size} zero bytes: a fresh chip)", flush=True)
     actual = os.path.getsize(path)
     if actual != size:
-        raise SystemExit(f"qemu.py: {path} is {actual} bytes, the FRAM is {size}: "
-                         "use `make fram-reset` or another FRAM= image")
+        raise SystemExit(f"qemu.py: FRAM image {path} is {actual} bytes, the board's FRAM is "
+                         f"{size}: wipe it with `make fram-reset FRAM={path}` or use "
+                         "another FRAM= image")
 
 
-def qemu_argv(kernel, apps=None, fram=None, icount=False, gdb=False, extra=()):
+def qemu_argv(kernel, apps=None, fram=None, icount=False, gdb=False, extra=(),
+              gdb_port=GDB_PORT):
     # -nographic puts UART0 on stdio, multiplexed with the monitor (Ctrl-A).
     argv = ["qemu-system-arm", "-M", MACHINE, "-nographic",
             "-semihosting-config", "enable=on,target=native",
@@ -55,31 +87,88 @@ def qemu_argv(kernel, apps=None, fram=None, icount=False, gdb=False, extra=()):
     if icount:
         argv += ["-icount", "shift=0"]
     if gdb:
-        argv += ["-S", "-gdb", f"tcp::{GDB_PORT}"]
+        argv += ["-S", "-gdb", f"tcp:{GDB_HOST}:{gdb_port}"]
     return argv + list(extra)
+
+
+def boot_captured(argv, timeout, input=None):
+    """Run QEMU to its end or the timeout (then kill it). Returns
+    (output text, exit status, timed out?, seconds)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    timed_out = False
+    try:
+        out, _ = proc.communicate(input=input, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+        timed_out = True
+    return out.decode("utf-8", "replace"), proc.returncode, timed_out, time.monotonic() - start
+
+
+def check(kernel, apps, fram, expect, timeout):
+    """`make check-app`: one boot, judged. Returns the process exit status."""
+    with tempfile.TemporaryDirectory(prefix="check-app-") as tmp:
+        if fram is None:
+            fram = os.path.join(tmp, "fram.img")   # a fresh chip for this boot only
+            write_fresh_image(fram)
+        ensure_fram_image(fram)
+        out, status, timed_out, seconds = boot_captured(qemu_argv(kernel, apps, fram), timeout)
+    problems = []
+    if timed_out:
+        problems.append(f"no end within {timeout:g} s (an app still running?)")
+    elif status != 0:
+        problems.append(f"QEMU ended with status {status}: an app exited with a nonzero "
+                        "code or faulted")
+    if expect is not None and not re.search(expect, out, re.MULTILINE):
+        problems.append(f"output does not match EXPECT={expect!r}")
+    if not problems:
+        print(f"check-app: PASS ({seconds:.1f} s" + (", output matches" if expect else "") + ")")
+        return 0
+    print("check-app: UART output:")
+    print("    " + out.rstrip().replace("\n", "\n    "))
+    for p in problems:
+        print(f"check-app: FAIL: {p}")
+    return 1
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["run", "debug"])
-    ap.add_argument("--kernel", required=True)
+    ap.add_argument("mode", choices=["run", "debug", "check", "fram-reset"])
+    ap.add_argument("--kernel")
     ap.add_argument("--apps")
     ap.add_argument("--fram")
     ap.add_argument("--no-fram", action="store_true", help="leave the FRAM chip off the bus")
     ap.add_argument("--icount", action="store_true", help="deterministic: 1 ns per instruction")
+    ap.add_argument("--gdb-port", type=int, default=GDB_PORT)
+    ap.add_argument("--expect", help="check: a regular expression the output must match")
+    ap.add_argument("--timeout", type=float, default=CHECK_TIMEOUT, help="check: seconds")
     args = ap.parse_args()
 
+    if args.mode == "fram-reset":
+        if not args.fram:
+            ap.error("fram-reset needs --fram")
+        check_image_path(args.fram)
+        write_fresh_image(args.fram)
+        print(f"FRAM   {args.fram} wiped: {FRAM_SIZE} zero bytes (a fresh chip)")
+        return 0
+    if not args.kernel:
+        ap.error(f"{args.mode} needs --kernel")
     if shutil.which("qemu-system-arm") is None:
         sys.exit("qemu.py: qemu-system-arm not found; run `make setup`")
     fram = None if args.no_fram else args.fram
+    if args.mode == "check":
+        return check(args.kernel, args.apps, fram, args.expect, args.timeout)
     if fram:
         ensure_fram_image(fram)
     argv = qemu_argv(args.kernel, args.apps, fram, icount=args.icount,
-                     gdb=args.mode == "debug")
+                     gdb=args.mode == "debug", gdb_port=args.gdb_port)
     if args.mode == "debug":
-        print("QEMU is halted at reset, waiting for gdb. In another terminal:")
-        print(f"    gdb-multiarch {args.kernel} -ex 'target remote :{GDB_PORT}'")
+        print(f"QEMU is halted at reset, its GDB server on {GDB_HOST}:{args.gdb_port} "
+              "(this machine only). In another terminal:")
+        print(f"    gdb-multiarch {args.kernel} -ex 'target remote {GDB_HOST}:{args.gdb_port}'")
         print("Quit QEMU with Ctrl-A then X.")
     else:
         print("Booting under QEMU. Quit with Ctrl-A then X.", flush=True)
@@ -87,4 +176,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -5,9 +5,6 @@ and an FRAM image, with a hard timeout. It returns what the UART printed and
 QEMU's exit status. When a test fails, the UART output of every boot it made
 is attached to the report, so a failure in CI shows what the kernel said.
 """
-import subprocess
-import time
-
 import pytest
 
 from qemu_env import DEFAULT_TIMEOUT, KERNEL, Boot, qemu_tool
@@ -25,19 +22,8 @@ def qemu(request, tmp_path):
         if fram is not None:
             qemu_tool.ensure_fram_image(fram, fram_size)
         argv = qemu_tool.qemu_argv(kernel, apps, fram, icount=icount, extra=extra)
-        start = time.monotonic()
-        proc = subprocess.Popen(argv,
-                                stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        timed_out = False
-        try:
-            out, _ = proc.communicate(input=input, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-            timed_out = True
-        boot = Boot(argv, out.decode("utf-8", "replace"), proc.returncode, timed_out,
-                    time.monotonic() - start)
+        out, status, timed_out, seconds = qemu_tool.boot_captured(argv, timeout, input)
+        boot = Boot(argv, out, status, timed_out, seconds)
         boots.append(boot)
         return boot
 
