@@ -102,11 +102,10 @@ $(NEWLIB_STAMP):
 
 # Objects wait for the PIC newlib (order-only: its headers must exist; a
 # refreshed stamp does not make them stale).
-# The source is given by its full path, so compiler messages name the app.
 $(APP_OBJDIR)/%.c.o: %.c $(APP_MAKEFILE) | $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "CC     $(APP_DIR)/$<"
-	@$(CC) $(APP_CFLAGS) -c $(abspath $<) -o $@
+	@$(CC) $(APP_CFLAGS) -c $< -o $@
 
 $(RT_OBJDIR)/%.c.o: $(ROOT)/userland/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)

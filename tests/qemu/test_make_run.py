@@ -239,7 +239,8 @@ def test_compile_error_names_the_app(tmp_path):
     app = app_folder(tmp_path, "broken_c", source="int main(void) { return nope; }\n")
     proc = run(tmp_path, f"APPS=hello {app}")
     assert proc.returncode != 0
-    assert f"{app}/main.c:1:" in proc.out            # the compiler names the file
+    assert f"CC     {app}/main.c" in proc.out
+    assert "main.c:1:" in proc.out                   # the compiler's message
     assert f"error: app {app} failed to build" in proc.out
     assert BOOTED not in proc.out
 
