@@ -160,3 +160,20 @@ def test_tap_parser(tap, declared, outcomes):
     groups = runner.parse_tap(tap)
     assert len(groups) == 1 and groups[0].ended and groups[0].declared == declared
     assert [tuple(c) for c in groups[0].cases] == outcomes
+
+
+@pytest.mark.parametrize("tap, status, problem", [
+    ("1..2\nok 1 - a\nok 2 - b\n# ok - g\n", 0, None),                    # all declared ran
+    ("1..2\nok 1 - a\n", 0, "declared 2 cases, ran 1: exited part-way (exit status 0)"),
+    ("1..2\nok 1 - a\nok 2 - b\n", 0,                                     # no group end
+     "declared 2 cases, ran 2: exited part-way (exit status 0)"),
+    ("1..2\nok 1 - a\nok 2 - b\n# ok - g\n", 3, "exit status 3 although every case passed"),
+    ("1..0\n# ok - g\n", 0, "declared 0 cases"),
+])
+def test_declared_and_run_counts_are_compared(tap, status, problem):
+    sys.path.insert(0, os.path.dirname(RUNNER))
+    import runner
+    run = runner.HostRun("host-gcc", "prog", "test_x")
+    runner.judge_host(run, runner.parse_tap(tap), status, False)
+    assert run.problem == problem
+    assert run.ok == (problem is None)

@@ -342,11 +342,8 @@ def test_check_app_without_app_prints_usage(tmp_path):
 
 # ---- make debug --------------------------------------------------------------
 
-def test_debug_binds_localhost_on_the_chosen_port(tmp_path):
+def test_debug_passes_the_chosen_port(tmp_path):
+    # tests/py/test_qemu_tool.py checks the server binds 127.0.0.1 only.
     proc = make("-n", "debug", "GDB_PORT=4321", f"RUN_IMAGE={tmp_path}/run.bin", "APPS=hello")
     assert proc.returncode == 0, proc.out
     assert "--gdb-port 4321" in proc.out
-    sys.path.insert(0, os.path.join(ROOT, "tools"))
-    import qemu
-    argv = qemu.qemu_argv("k.elf", gdb=True, gdb_port=4321)
-    assert argv[argv.index("-gdb") + 1] == "tcp:127.0.0.1:4321"
