@@ -43,12 +43,15 @@ def host_src(tmp_path, names):
     return src
 
 
-def test_program_declaring_three_cases_and_running_one_fails(tmp_path):
-    names = ["test_all_pass", "test_exits_early"]
+def run_host_fixtures(tmp_path, names):
+    """The runner on these fixtures alone, both builds of each compiled."""
     src = host_src(tmp_path, names)
     build_host(src, tmp_path / "build", names)
-    proc, lines = run_runner("--host-only", "--host-src", str(src), "--build",
-                             str(tmp_path / "build"))
+    return run_runner("--host-only", "--host-src", str(src), "--build", str(tmp_path / "build"))
+
+
+def test_program_declaring_three_cases_and_running_one_fails(tmp_path):
+    proc, lines = run_host_fixtures(tmp_path, ["test_all_pass", "test_exits_early"])
     assert proc.returncode == 1, proc.stdout
     assert "declared 3 cases, ran 1: exited part-way (exit status 0)" in proc.stdout
     assert "RESULT: FAILED" in lines
@@ -58,20 +61,14 @@ def test_program_declaring_three_cases_and_running_one_fails(tmp_path):
 
 
 def test_program_running_no_case_fails(tmp_path):
-    src = host_src(tmp_path, ["test_runs_nothing"])
-    build_host(src, tmp_path / "build", ["test_runs_nothing"])
-    proc, lines = run_runner("--host-only", "--host-src", str(src), "--build",
-                             str(tmp_path / "build"))
+    proc, lines = run_host_fixtures(tmp_path, ["test_runs_nothing"])
     assert proc.returncode == 1
     assert "declared no cases (exit status 0)" in proc.stdout
     assert lines[-1] == "0 passed, 2 failed"
 
 
 def test_passing_programs_pass_with_exact_counts(tmp_path):
-    src = host_src(tmp_path, ["test_all_pass"])
-    build_host(src, tmp_path / "build", ["test_all_pass"])
-    proc, lines = run_runner("--host-only", "--host-src", str(src), "--build",
-                             str(tmp_path / "build"))
+    proc, lines = run_host_fixtures(tmp_path, ["test_all_pass"])
     assert proc.returncode == 0, proc.stdout
     assert lines[-2:] == ["RESULT: all tests passed", "4 passed, 0 failed"]
     assert sum("2/2 cases" in line for line in lines) == 2
