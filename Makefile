@@ -46,6 +46,10 @@ endif
 fram-reset: | $(BUILD)/
 	@$(PYTHON) tools/qemu.py fram-reset --fram $(FRAM)
 
+# `make build/fram.img`: the default image, created if absent (docs/fram.md).
+$(BUILD)/fram.img: | $(BUILD)/
+	@$(PYTHON) tools/qemu.py fram-reset --fram $@
+
 run: $(SETUP_STAMP) kernel $(RUN_DEPS)
 	@$(PYTHON) tools/qemu.py run --kernel $(KERNEL_ELF) --fram $(FRAM) $(RUN_ARGS)
 

@@ -6,6 +6,6 @@
 #   --host-only   cmocka tests only (plain and sanitizer builds)
 #   --qemu-only   pytest suites only (tools and QEMU boots)
 # PYTEST_ARGS adds pytest options, e.g. PYTEST_ARGS="-k fram".
-set -u
+set -eu
 cd "$(dirname "$0")/.."
 exec /usr/bin/python3 tests/runner.py "$@"

@@ -151,8 +151,10 @@ def main():
         if not args.fram:
             ap.error("fram-reset needs --fram")
         check_image_path(args.fram)
+        existed = os.path.exists(args.fram)
         write_fresh_image(args.fram)
-        print(f"FRAM   {args.fram} wiped: {FRAM_SIZE} zero bytes (a fresh chip)")
+        print(f"FRAM   {args.fram} {'wiped' if existed else 'new'}: {FRAM_SIZE} zero bytes "
+              "(a fresh chip)")
         return 0
     if not args.kernel:
         ap.error(f"{args.mode} needs --kernel")

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import tarfile
-import time
 
 import pytest
 
@@ -87,7 +86,7 @@ def test_builds_once_into_the_user_cache(tmp_path):
     assert os.path.isfile(f"{prefix}/.built")
     assert os.path.isfile(f"{prefix}/arm-none-eabi/lib/libc.a")
     assert not os.path.exists(f"{prefix}/arm-none-eabi/lib/libg.a"), "nothing links libg.a"
-    assert f"NEWLIB done in 0m0" in out and leftovers(prefix) == []
+    assert "NEWLIB done in 0m0" in out and leftovers(prefix) == []
     # Progress: whole lines (CI logs are not terminals), with elapsed time.
     assert "\r" not in out
     assert any(line.startswith("NEWLIB   compiling: 1 of about ") and line.endswith("s")

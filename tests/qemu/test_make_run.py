@@ -19,7 +19,6 @@ from qemu_env import BUILD, ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import tablib  # noqa: E402
-import tbflib  # noqa: E402
 from qemu import FRAM_SIZE  # noqa: E402
 
 HELLO_ELF = os.path.join(BUILD, "apps", "hello.elf")
