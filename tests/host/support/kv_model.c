@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "libnvstorage/nvs.h"
+#include "libnvstorage/nvs_kv_format.h"
 #include "tests/host/support/kv_model.h"
 
 void km_init(struct km *m)
@@ -96,12 +97,34 @@ static uint32_t live_of(const struct km *m)
     return live;
 }
 
+/* Values key holds while a batch is simulated: the model's, changed by
+ * the batch's earlier operations (tracked in touched[]). */
+struct touched {
+    const void *key;
+    size_t klen;
+    unsigned nv;
+};
+
+static struct touched *touch(const struct km *m, struct touched *t, unsigned *nt,
+                             const struct nvs_kv_op *op)
+{
+    struct km_key *k;
+
+    for (unsigned i = 0; i < *nt; i++)
+        if (t[i].klen == op->klen && memcmp(t[i].key, op->key, op->klen) == 0)
+            return &t[i];
+    k = find((struct km *)m, op->key, op->klen);
+    t[*nt] = (struct touched){.key = op->key, .klen = op->klen, .nv = k ? k->nv : 0};
+    return &t[(*nt)++];
+}
+
 bool km_no_space(const struct km *m, const struct nvs_kv *kv, const struct nvs_kv_op *ops,
                  unsigned n)
 {
-    static struct km sim;
+    struct touched t[KM_GEN_OPS * 4];
+    unsigned nt = 0, slots = slots_of(m);
     uint32_t need = 0;
-    uint32_t room = kv->size / 2 - 32u; /* a bank less its header */
+    uint32_t room = kv->size / 2 - NVS_KV_BANK_HDR;
 
     for (unsigned i = 0; i < n; i++) {
         size_t v = ops[i].kind == NVS_KV_DELETE      ? 0
@@ -112,13 +135,32 @@ bool km_no_space(const struct km *m, const struct nvs_kv *kv, const struct nvs_k
     if (!(kv->formatted && nvs_kv_free(kv) >= need) && room - live_of(m) < need)
         return true;
     /* The index, operation by operation. */
-    sim = *m;
-    for (unsigned i = 0; i < n; i++) {
-        const struct km_key *k = find(&sim, ops[i].key, ops[i].klen);
-        bool grows = ops[i].kind == NVS_KV_ADD || (ops[i].kind == NVS_KV_PUT && k == NULL);
-        if (grows && slots_of(&sim) >= kv->cap)
-            return true;
-        km_apply(&sim, &ops[i], 1);
+    for (unsigned i = 0; i < n && i < KM_GEN_OPS * 4; i++) {
+        struct touched *k = touch(m, t, &nt, &ops[i]);
+        switch (ops[i].kind) {
+        case NVS_KV_PUT:
+            if (k->nv == 0 && slots >= kv->cap)
+                return true;
+            slots = slots + 1 - k->nv;
+            k->nv = 1;
+            break;
+        case NVS_KV_ADD:
+            if (slots >= kv->cap)
+                return true;
+            slots++;
+            k->nv++;
+            break;
+        case NVS_KV_DELETE:
+            slots -= k->nv;
+            k->nv = 0;
+            break;
+        case NVS_KV_DELETE_AT:
+            if (ops[i].index < k->nv) {
+                slots--;
+                k->nv--;
+            }
+            break;
+        }
     }
     return false;
 }
@@ -177,4 +219,67 @@ int km_load(struct km *m, struct nvs_kv *kv)
             return err;
     }
     return err == NVS_ERR_NOT_FOUND ? NVS_OK : err;
+}
+
+uint32_t km_rand(struct km_gen *g, uint32_t below)
+{
+    /* xorshift32: deterministic for a seed, good enough to pick operations. */
+    g->rng ^= g->rng << 13;
+    g->rng ^= g->rng >> 17;
+    g->rng ^= g->rng << 5;
+    return below ? g->rng % below : 0;
+}
+
+void km_gen_init(struct km_gen *g, uint32_t seed)
+{
+    memset(g, 0, sizeof(*g));
+    g->rng = seed * 2654435761u + 1u;
+    for (unsigned i = 0; i < KM_GEN_KEYS; i++) {
+        g->klen[i] = (uint8_t)(1 + km_rand(g, 16));
+        for (unsigned j = 0; j < g->klen[i]; j++)
+            g->key[i][j] = (uint8_t)('a' + km_rand(g, 26));
+        g->key[i][0] = (uint8_t)('A' + i); /* distinct */
+    }
+    /* Keys 0 and 1: two 2-byte keys with the same hash (searched once). */
+    static uint8_t pair[2][2];
+    static bool found;
+    for (unsigned a = 0x4100; !found && a < 0x4200; a++) {
+        uint8_t ka[2] = {(uint8_t)a, (uint8_t)(a >> 8)};
+        uint16_t h = nvs_kv_hash(ka, 2);
+        for (unsigned b = a + 1; !found && b < 0x10000; b++) {
+            uint8_t kb[2] = {(uint8_t)b, (uint8_t)(b >> 8)};
+            if (nvs_kv_hash(kb, 2) == h) {
+                memcpy(pair[0], ka, 2);
+                memcpy(pair[1], kb, 2);
+                found = true;
+            }
+        }
+    }
+    g->klen[0] = g->klen[1] = 2;
+    memcpy(g->key[0], pair[0], 2);
+    memcpy(g->key[1], pair[1], 2);
+}
+
+unsigned km_gen_ops(struct km_gen *g, unsigned maxops, unsigned vmax)
+{
+    unsigned n = km_rand(g, 4) == 0 ? 1 + km_rand(g, maxops) : 1;
+
+    for (unsigned i = 0; i < n; i++) {
+        struct nvs_kv_op *op = &g->ops[i];
+        unsigned k = km_rand(g, KM_GEN_KEYS);
+        unsigned r = km_rand(g, 10);
+        memset(op, 0, sizeof(*op));
+        op->key = g->key[k];
+        op->klen = g->klen[k];
+        op->kind = r < 5   ? NVS_KV_PUT
+                   : r < 7 ? NVS_KV_ADD
+                   : r < 9 ? NVS_KV_DELETE
+                           : NVS_KV_DELETE_AT;
+        op->vlen = km_rand(g, vmax + 1);
+        for (unsigned j = 0; j < op->vlen; j++)
+            g->val[i][j] = (uint8_t)km_rand(g, 256);
+        op->value = g->val[i];
+        op->index = km_rand(g, 3);
+    }
+    return n;
 }

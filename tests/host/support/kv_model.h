@@ -13,9 +13,9 @@
 
 #include "libnvstorage/nvs_kv.h"
 
-#define KM_KEYS 48  /* distinct keys a model holds */
-#define KM_VALS 8   /* values per key */
-#define KM_VMAX 160 /* value bytes */
+#define KM_KEYS 24  /* distinct keys a model holds */
+#define KM_VALS 40  /* values per key (more than any test's index holds) */
+#define KM_VMAX 400 /* value bytes */
 
 struct km_key {
     uint8_t klen;
@@ -48,5 +48,22 @@ int km_compare(const struct km *m, struct nvs_kv *kv);
 
 /* Load the model from a store (iteration, count, get). 0 or an nvs_err. */
 int km_load(struct km *m, struct nvs_kv *kv);
+
+/* Random operations over a small key space (keys of 1..16 bytes, among
+ * them two with the same 16-bit hash), values of 0..vmax bytes. */
+#define KM_GEN_KEYS 12
+#define KM_GEN_OPS  6
+struct km_gen {
+    uint32_t rng;
+    uint8_t klen[KM_GEN_KEYS];
+    uint8_t key[KM_GEN_KEYS][16];
+    uint8_t val[KM_GEN_OPS][KM_VMAX];
+    struct nvs_kv_op ops[KM_GEN_OPS];
+};
+
+void km_gen_init(struct km_gen *g, uint32_t seed);
+uint32_t km_rand(struct km_gen *g, uint32_t below);
+/* Fill g->ops with 1..maxops (<= KM_GEN_OPS) random operations; returns n. */
+unsigned km_gen_ops(struct km_gen *g, unsigned maxops, unsigned vmax);
 
 #endif /* TESTS_HOST_SUPPORT_KV_MODEL_H */
