@@ -71,10 +71,12 @@ static int write_bank_header(const struct nvs_kv *kv, unsigned bank)
     return nvs_write(kv->base + bank_start(kv, bank), raw, sizeof(raw));
 }
 
-/* Zero the log part of a bank that is about to get its first header: the
- * area may hold frames of an earlier store (before a wipe of damaged
- * headers, or overwritten headers) that would pass for frames of the new
- * epoch. With the header written last, a cut here changes nothing. */
+/* Zero the log part of a bank whose headers did not show it clean (a bank
+ * never used yet, or one with a damaged or cut-off header): it may hold
+ * frames of an epoch that is not older than the new one (an earlier store
+ * before a wipe, a damaged epoch field) which would pass for new frames.
+ * This happens once per bank in a store's life, and after damage. With the
+ * header written last, a cut here changes nothing. */
 static int clear_bank(const struct nvs_kv *kv, unsigned bank)
 {
     static const uint8_t zeros[NVS_KV_BOUNCE];
@@ -99,7 +101,7 @@ static int compact(struct nvs_kv *kv)
     int err = NVS_OK;
 
     kv->epoch = kv->formatted ? kv->epoch + 1 : 1;
-    if (!kv->formatted)
+    if (!(kv->clean & (1u << dst_bank)))
         err = clear_bank(kv, dst_bank);
     for (unsigned i = 0; err == NVS_OK && i < kv->n;) {
         struct nvs_kv_slot *s = &kv->slots[i];
@@ -123,6 +125,7 @@ static int compact(struct nvs_kv *kv)
         return err;
     }
     kv->bank = (uint8_t)dst_bank;
+    kv->clean |= (uint8_t)(1u << dst_bank);
     kv->tail = (uint16_t)p;
     kv->live = (uint16_t)(p - start);
     kv->formatted = true;
@@ -156,6 +159,8 @@ static int make_room(struct nvs_kv *kv, uint32_t need)
         if (kv->fix_hdr) {
             err = write_bank_header(kv, kv->bank);
             kv->fix_hdr = err != NVS_OK;
+            if (err == NVS_OK)
+                kv->clean |= (uint8_t)(1u << kv->bank);
         }
         return err;
     }

@@ -65,6 +65,8 @@ struct nvs_kv {
     uint16_t live;             /* log bytes of the values stored */
     uint16_t damaged;          /* frames that failed their checks since open */
     uint8_t bank;              /* active bank, 0 or 1 */
+    uint8_t clean;             /* bit b: bank b's header copies are whole and agree (so its
+                                  old frames are all of older epochs) */
     bool formatted;            /* a bank header exists (else: empty, unwritten) */
     bool broken;               /* headers damaged: reads find nothing, writes fail */
     bool fix_hdr;              /* the active header's second copy needs rewriting */

@@ -172,8 +172,9 @@ static int replay(struct nvs_kv *kv, struct rd *r)
 static int pick_bank(struct nvs_kv *kv, struct rd *r)
 {
     uint16_t bank_size = (uint16_t)(kv->size / BANKS);
-    bool valid[BANKS] = {false, false}, fix[BANKS] = {false, false}, seen = false;
+    bool valid[BANKS] = {false, false}, whole[BANKS] = {false, false}, seen = false;
     uint32_t epoch[BANKS] = {0, 0};
+    unsigned other;
 
     for (uint8_t b = 0; b < BANKS; b++) {
         enum nvs_kv_hdr_state st[BANKS];
@@ -188,18 +189,29 @@ static int pick_bank(struct nvs_kv *kv, struct rd *r)
         }
         valid[b] = st[0] == NVS_KV_HDR_OK || st[1] == NVS_KV_HDR_OK;
         epoch[b] = st[0] == NVS_KV_HDR_OK ? h[0].epoch : h[1].epoch;
-        fix[b] = memcmp(p, p + NVS_KV_HDR_COPY, NVS_KV_HDR_COPY) != 0;
+        whole[b] = st[0] == NVS_KV_HDR_OK && memcmp(p, p + NVS_KV_HDR_COPY, NVS_KV_HDR_COPY) == 0;
+        /* A cut leaves at most one copy failing (they are written one
+         * after the other): both failing is damage. */
+        if (st[0] == NVS_KV_HDR_BAD && st[1] == NVS_KV_HDR_BAD)
+            kv->damaged++;
     }
     if (!valid[0] && !valid[1]) {
         kv->broken = seen; /* our magic, but no header passes: damaged */
         return seen ? NVS_ERR_CORRUPT : NVS_OK;
     }
     kv->bank = (!valid[0] || (valid[1] && nvs_kv_epoch_newer(epoch[1], epoch[0]))) ? 1 : 0;
+    other = 1u - kv->bank;
+    kv->epoch = epoch[kv->bank];
+    kv->fix_hdr = !whole[kv->bank];
+    kv->formatted = true;
+    /* The other bank may take the next compaction without clearing only if
+     * everything in it is of an older epoch. */
+    if (whole[kv->bank])
+        kv->clean |= (uint8_t)(1u << kv->bank);
+    if (whole[other] && nvs_kv_epoch_newer(kv->epoch, epoch[other]))
+        kv->clean |= (uint8_t)(1u << other);
     if (valid[0] && valid[1] && epoch[0] == epoch[1])
         kv->damaged++; /* two banks of one epoch: only damage does that */
-    kv->epoch = epoch[kv->bank];
-    kv->fix_hdr = fix[kv->bank];
-    kv->formatted = true;
     return NVS_OK;
 }
 

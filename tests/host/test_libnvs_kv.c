@@ -527,6 +527,31 @@ static void both_header_copies_damaged_is_broken_until_wiped(void **state)
     assert_string_equal(get_str("x", 0), "y");
 }
 
+/* Both copies of the active header damaged: the older bank takes over and
+ * the damage is reported; the next compaction into the damaged bank clears
+ * it, so its frames (of an epoch the new one repeats) never come back. */
+static void a_bank_with_damaged_headers_is_cleared_before_reuse(void **state)
+{
+    (void)state;
+    assert_int_equal(open_store(), NVS_OK);
+    assert_int_equal(put_str("x", "1"), NVS_OK);   /* bank 0, epoch 1 */
+    assert_int_equal(nvs_kv_compact(&kv), NVS_OK); /* bank 1, epoch 2 */
+    assert_int_equal(put_str("x", "2"), NVS_OK);
+    assert_int_equal(nvs_kv_compact(&kv), NVS_OK); /* bank 0, epoch 3 */
+    assert_int_equal(put_str("y", "only in epoch 3"), NVS_OK);
+    assert_int_equal(kv.bank, 0);
+    nvs_fake.mem[AREA_OFF + 0] ^= 1;
+    nvs_fake.mem[AREA_OFF + NVS_KV_HDR_COPY] ^= 1;
+    assert_int_equal(open_store(), NVS_ERR_CORRUPT);
+    assert_int_equal(kv.bank, 1);
+    assert_string_equal(get_str("x", 0), "2");
+    assert_string_equal(get_str("y", 0), "");
+    assert_int_equal(nvs_kv_compact(&kv), NVS_OK); /* into bank 0, epoch 3 again */
+    assert_int_equal(open_store(), NVS_OK);
+    assert_string_equal(get_str("y", 0), "");
+    assert_int_equal(kv.n, 1);
+}
+
 static void damage_after_open_is_caught_by_get_and_dropped_by_compaction(void **state)
 {
     (void)state;
@@ -592,6 +617,7 @@ int main(void)
         cmocka_unit_test_setup(every_damaged_byte_is_reported_and_the_rest_stays_readable, setup),
         cmocka_unit_test_setup(one_damaged_header_copy_is_survived_and_repaired, setup),
         cmocka_unit_test_setup(both_header_copies_damaged_is_broken_until_wiped, setup),
+        cmocka_unit_test_setup(a_bank_with_damaged_headers_is_cleared_before_reuse, setup),
         cmocka_unit_test_setup(damage_after_open_is_caught_by_get_and_dropped_by_compaction, setup),
         cmocka_unit_test_setup(io_errors_leave_the_store_as_it_was, setup),
     };
