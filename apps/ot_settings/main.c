@@ -9,6 +9,7 @@
  * oldest leaves when the table is full), and print what is stored.
  *
  * Output (parsed by tests/qemu/test_kv.py):
+ *   ot_settings: store damaged: N entries failed their checks   (bytes damaged on the chip)
  *   ot_settings: boot B (network info absent|present, dataset absent|present)
  *   ot_settings: children C: id id ...
  *   ot_settings: done
@@ -72,6 +73,8 @@ int main(void)
         printf("ot_settings: init failed: %s\n", nvs_strerror(err));
         return 1;
     }
+    if (err == NVS_ERR_CORRUPT) /* damaged entries dropped; the rest is fine */
+        printf("ot_settings: store damaged: %u entries failed their checks\n", ots.kv.damaged);
     e = nvs_ots_get(&ots, KEY_NETWORK_INFO, 0, (uint8_t *)&info, &len);
     had_info = e == NVS_OTS_ERROR_NONE;
     if (!had_info && e != NVS_OTS_ERROR_NOT_FOUND)
