@@ -35,7 +35,9 @@ static uint16_t slot_vlen(const struct nvs_kv_slot *s)
 }
 
 /* Rebuild everything from the chip after a failed change: the chip is the
- * truth (it shows the change whole or not at all). */
+ * truth (it shows the change whole or not at all). If that fails too, the
+ * struct is left closed (kv->opened false): nothing is written through it
+ * until the app opens it again. */
 static void reload(struct nvs_kv *kv)
 {
     (void)nvs_kv_open(kv, kv->base, kv->size, kv->slots, kv->cap);
@@ -43,7 +45,7 @@ static void reload(struct nvs_kv *kv)
 
 static int key_args(const struct nvs_kv *kv, const void *key, size_t klen)
 {
-    if (kv == NULL || kv->slots == NULL || key == NULL || klen == 0)
+    if (kv == NULL || !kv->opened || key == NULL || klen == 0)
         return NVS_ERR_ARG;
     return klen > NVS_KV_KEY_MAX ? NVS_ERR_KEY_TOO_LONG : NVS_OK;
 }
@@ -135,14 +137,14 @@ static int compact(struct nvs_kv *kv)
 
 int nvs_kv_compact(struct nvs_kv *kv)
 {
-    if (kv == NULL || kv->slots == NULL)
+    if (kv == NULL || !kv->opened)
         return NVS_ERR_ARG;
     return kv->broken ? NVS_ERR_CORRUPT : compact(kv);
 }
 
 int nvs_kv_wipe(struct nvs_kv *kv)
 {
-    if (kv == NULL || kv->slots == NULL)
+    if (kv == NULL || !kv->opened)
         return NVS_ERR_ARG;
     kv->n = 0;
     kv->live = 0;
@@ -360,8 +362,7 @@ int nvs_kv_next(struct nvs_kv *kv, unsigned *cursor, void *key, size_t cap, size
     unsigned i;
     int err;
 
-    if (kv == NULL || kv->slots == NULL || cursor == NULL || klen == NULL ||
-        (key == NULL && cap > 0))
+    if (kv == NULL || !kv->opened || cursor == NULL || klen == NULL || (key == NULL && cap > 0))
         return NVS_ERR_ARG;
     i = *cursor;
     /* A cursor left inside a run (the store changed) moves to the next. */

@@ -67,6 +67,7 @@ struct nvs_kv {
     uint8_t bank;              /* active bank, 0 or 1 */
     uint8_t clean;             /* bit b: bank b's header copies are whole and agree (so its
                                   old frames are all of older epochs) */
+    bool opened;               /* the last nvs_kv_open succeeded (NVS_OK or CORRUPT) */
     bool formatted;            /* a bank header exists (else: empty, unwritten) */
     bool broken;               /* headers damaged: reads find nothing, writes fail */
     bool fix_hdr;              /* the active header's second copy needs rewriting */
@@ -98,7 +99,10 @@ struct nvs_kv_op {
  * nothing readable, writes fail until nvs_kv_wipe); NVS_ERR_NO_SPACE if the
  * store holds more values than cap (not open); NVS_ERR_ARG (NULL, cap 0,
  * size outside [AREA_MIN, AREA_MAX], base + size overflows); the errors of
- * nvs_read (INVAL: the area is not inside the region). Blocks. */
+ * nvs_read (INVAL: the area is not inside the region). On any other error
+ * the struct stays closed: every other call returns NVS_ERR_ARG until an
+ * open succeeds (so a store that could not be read is never written).
+ * Blocks. */
 int nvs_kv_open(struct nvs_kv *kv, uint64_t base, uint32_t size, struct nvs_kv_slot *slots,
                 uint16_t cap);
 
@@ -127,8 +131,8 @@ int nvs_kv_delete_at(struct nvs_kv *kv, const void *key, size_t klen, unsigned i
  * bad kind, NULL key or value), KEY_TOO_LONG, VALUE_TOO_LONG, NO_SPACE (the
  * area even after compaction, or the index, cannot take it: nothing
  * changed), CORRUPT (kv->broken), and nvs_write's (after a failed write the
- * store is re-read from the chip: it shows all or none of the batch).
- * Blocks. */
+ * store is re-read from the chip: it shows all or none of the batch; if
+ * that read fails too, the struct is closed, see nvs_kv_open). Blocks. */
 int nvs_kv_batch(struct nvs_kv *kv, const struct nvs_kv_op *ops, unsigned n);
 
 /* Iterate over the keys: start with *cursor = 0; each call copies the next

@@ -15,7 +15,8 @@
 /* Holds a frame header and the longest key (the write path needs both in
  * one piece), and a 32-byte value with an 8-byte key (one call). */
 #define NVS_KV_BOUNCE 80u
-_Static_assert(NVS_KV_BOUNCE >= NVS_KV_FRAME_HDR + NVS_KV_KEY_MAX, "bounce buffer too small for a key");
+_Static_assert(NVS_KV_BOUNCE >= NVS_KV_FRAME_HDR + NVS_KV_KEY_MAX,
+               "bounce buffer too small for a key");
 
 /* The part of [pos, pos + n) that lies in [lo, hi): its length (0 if none)
  * and, in *at, where it starts relative to pos. */

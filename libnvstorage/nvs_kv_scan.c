@@ -234,5 +234,6 @@ int nvs_kv_open(struct nvs_kv *kv, uint64_t base, uint32_t size, struct nvs_kv_s
         err = replay(kv, &r);
     if (err == NVS_OK && kv->damaged > 0)
         err = NVS_ERR_CORRUPT;
+    kv->opened = err == NVS_OK || err == NVS_ERR_CORRUPT;
     return err;
 }

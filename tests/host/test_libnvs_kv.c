@@ -591,6 +591,17 @@ static void io_errors_leave_the_store_as_it_was(void **state)
     nvs_fake_fail_next(NVS_FAKE_READ, NVS_ERR_FAIL);
     assert_int_equal(nvs_kv_compact(&kv), NVS_ERR_FAIL);
     assert_int_equal(open_store(), NVS_OK);
+    /* An open that cannot read leaves the struct closed: nothing (a format
+     * of a store it could not read!) is written through it. */
+    uint64_t written = nvs_fake.bytes_written;
+    nvs_fake_fail_next(NVS_FAKE_READ, NVS_ERR_NOACK);
+    assert_int_equal(nvs_kv_open(&kv, AREA_OFF, AREA, slots, CAP), NVS_ERR_NOACK);
+    assert_false(kv.opened);
+    assert_int_equal(put_str("k0", "lost?"), NVS_ERR_ARG);
+    assert_int_equal(nvs_kv_wipe(&kv), NVS_ERR_ARG);
+    assert_int_equal(nvs_kv_compact(&kv), NVS_ERR_ARG);
+    assert_int_equal(nvs_fake.bytes_written, written);
+    assert_int_equal(open_store(), NVS_OK);
     assert_int_equal(kv.n, 3);
     assert_string_equal(get_str("end", 0), "last");
 }

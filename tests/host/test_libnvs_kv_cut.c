@@ -220,23 +220,32 @@ static void run_scenario(const char *name, void (*start)(void), op_fn *op, struc
     t->new += new;
 }
 
+static const struct scenario {
+    const char *name;
+    void (*start)(void);
+    op_fn *op;
+} scenarios[] = {
+    {"first put (format)", fresh, op_put_new},
+    {"put new key", some_keys, op_put_new},
+    {"replace", some_keys, op_replace},
+    {"delete", some_keys, op_delete},
+    {"add value", some_keys, op_add},
+    {"delete value at", some_keys, op_delete_at},
+    {"batch of 4", some_keys, op_batch},
+    {"compaction", some_keys, op_compact},
+    {"wipe", some_keys, op_wipe},
+    {"put of 300 bytes", some_keys, op_put_big},
+    {"put, full: compacts", nearly_full, op_put_full},
+    {"batch, full: compacts", nearly_full, op_batch_full},
+    {"batch of 4, full", nearly_full, op_batch},
+};
+
 static void cuts_at_every_byte_of_every_operation(void **state)
 {
     (void)state;
     struct tally t = {0};
-    run_scenario("first put (format)", fresh, op_put_new, &t);
-    run_scenario("put new key", some_keys, op_put_new, &t);
-    run_scenario("replace", some_keys, op_replace, &t);
-    run_scenario("delete", some_keys, op_delete, &t);
-    run_scenario("add value", some_keys, op_add, &t);
-    run_scenario("delete value at", some_keys, op_delete_at, &t);
-    run_scenario("batch of 4", some_keys, op_batch, &t);
-    run_scenario("compaction", some_keys, op_compact, &t);
-    run_scenario("wipe", some_keys, op_wipe, &t);
-    run_scenario("put of 300 bytes", some_keys, op_put_big, &t);
-    run_scenario("put, full: compacts", nearly_full, op_put_full, &t);
-    run_scenario("batch, full: compacts", nearly_full, op_batch_full, &t);
-    run_scenario("batch of 4, full", nearly_full, op_batch, &t);
+    for (unsigned i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+        run_scenario(scenarios[i].name, scenarios[i].start, scenarios[i].op, &t);
     printf("power cuts: %u, old state %u, new state %u\n", t.cuts, t.old, t.new);
 }
 
