@@ -42,8 +42,10 @@
  * headers and one frame with a 1-byte key per bank. */
 #define NVS_KV_AREA_MAX 65534u
 #define NVS_KV_AREA_MIN 82u
-/* Bytes a value with a key of klen bytes takes in the log. */
-#define NVS_KV_ENTRY_BYTES(klen, vlen) (8u + (klen) + (vlen))
+/* Bytes a value with a key of klen bytes takes in the log: a 4-byte
+ * header and a 4-byte CRC besides key and value (nvs_kv_format.h). */
+#define NVS_KV_ENTRY_OVERHEAD          8u
+#define NVS_KV_ENTRY_BYTES(klen, vlen) (NVS_KV_ENTRY_OVERHEAD + (klen) + (vlen))
 
 /* One value in the RAM index (read-only for the app). */
 struct nvs_kv_slot {
@@ -63,7 +65,8 @@ struct nvs_kv {
     uint32_t epoch;            /* the active bank's epoch */
     uint16_t tail;             /* area offset where the next frame goes */
     uint16_t live;             /* log bytes of the values stored */
-    uint16_t damaged;          /* frames that failed their checks since open */
+    uint16_t damaged;          /* frames that failed their checks (found by open or a
+                                  compaction; a get reports its own as CORRUPT) */
     uint8_t bank;              /* active bank, 0 or 1 */
     uint8_t clean;             /* bit b: bank b's header copies are whole and agree (so its
                                   old frames are all of older epochs) */

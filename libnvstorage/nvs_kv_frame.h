@@ -17,6 +17,7 @@
 #define NVS_KV_BOUNCE 80u
 _Static_assert(NVS_KV_BOUNCE >= NVS_KV_FRAME_HDR + NVS_KV_KEY_MAX,
                "bounce buffer too small for a key");
+_Static_assert(NVS_KV_FRAME_EXTRA == NVS_KV_ENTRY_OVERHEAD, "nvs_kv.h's entry size is off");
 
 /* The part of [pos, pos + n) that lies in [lo, hi): its length (0 if none)
  * and, in *at, where it starts relative to pos. */

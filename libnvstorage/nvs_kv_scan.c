@@ -14,9 +14,10 @@
 
 /* Bytes read per storage call while scanning: the log is read front to
  * back in windows this big, so a log of small frames costs few calls. */
-#define RD_SIZE  128u
-#define NO_GROUP UINT32_MAX
-#define BANKS    2u
+#define RD_SIZE   128u
+#define NO_GROUP  UINT32_MAX
+#define BANKS     2u
+#define BYTE_BITS 8u
 
 /* A window of the area kept in RAM. */
 struct rd {
@@ -58,6 +59,7 @@ static int check(struct rd *r, uint32_t p, uint32_t end, struct scanned *f, bool
     int err;
 
     *ok = false;
+    memset(f->val, 0, sizeof(f->val));
     if (end - p < NVS_KV_FRAME_EXTRA)
         return NVS_OK;
     err = rd_at(r, p, NVS_KV_FRAME_HDR, end, &b);
@@ -106,7 +108,7 @@ static int resync(struct rd *r, uint32_t from, uint32_t end, struct scanned *f, 
 
 static int apply(struct nvs_kv *kv, const struct scanned *f, uint32_t p)
 {
-    unsigned index = f->val[0] | (unsigned)f->val[1] << 8;
+    unsigned index = f->val[0] | (unsigned)f->val[1] << BYTE_BITS;
 
     return nvs_kv_idx_apply(kv, f->h.type, f->key, f->h.klen, f->h.vlen, (uint16_t)p, index);
 }
