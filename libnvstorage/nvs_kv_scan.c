@@ -234,8 +234,10 @@ int nvs_kv_open(struct nvs_kv *kv, uint64_t base, uint32_t size, struct nvs_kv_s
     err = pick_bank(kv, &r);
     if (err == NVS_OK && kv->formatted)
         err = replay(kv, &r);
+    /* Open (usable) after a whole scan, or when broken (wipe is the way
+     * out); a scan cut short by an error leaves the struct closed. */
+    kv->opened = err == NVS_OK || kv->broken;
     if (err == NVS_OK && kv->damaged > 0)
         err = NVS_ERR_CORRUPT;
-    kv->opened = err == NVS_OK || err == NVS_ERR_CORRUPT;
     return err;
 }
