@@ -62,6 +62,11 @@ typedef enum {
     NVS_ERR_SHORT = -(NVS_LIB_ERR_BASE + 4),     /* kernel moved fewer bytes than asked */
     NVS_ERR_NO_RECORD = -(NVS_LIB_ERR_BASE + 5), /* no valid atomic record stored */
     NVS_ERR_UNKNOWN = -(NVS_LIB_ERR_BASE + 6),   /* kernel error code not in TRD104 */
+    /* The key-value store's (nvs_kv.h); NO_SPACE above also means "store full". */
+    NVS_ERR_NOT_FOUND = -(NVS_LIB_ERR_BASE + 7),      /* no such key (or value index) */
+    NVS_ERR_KEY_TOO_LONG = -(NVS_LIB_ERR_BASE + 8),   /* key longer than NVS_KV_KEY_MAX */
+    NVS_ERR_VALUE_TOO_LONG = -(NVS_LIB_ERR_BASE + 9), /* value longer than NVS_KV_VALUE_MAX */
+    NVS_ERR_CORRUPT = -(NVS_LIB_ERR_BASE + 10),       /* stored bytes fail their checks */
 } nvs_err;
 
 /* Text for an nvs_err value (never NULL; unknown values get a generic text). */

@@ -1,12 +1,22 @@
 /*
- * Bitwise CRC-32: eight shifts per byte. Records are small and written
- * rarely, so a lookup table's 1 KiB of flash is not worth it.
+ * CRC-32 four bits at a time: a 16-entry table (64 bytes of flash) makes it
+ * several times faster than the bitwise loop while staying far smaller than
+ * the usual 1 KiB byte table. The key-value store checks the CRC of every
+ * value it hands out, so this sits on its get path.
  */
 #include "libnvstorage/nvs_crc32.h"
 
-#define CRC32_POLY_REFLECTED 0xEDB88320u
-#define CRC32_XOR            0xFFFFFFFFu
-#define BITS_PER_BYTE        8
+#define CRC32_XOR   0xFFFFFFFFu
+#define NIBBLE_BITS 4
+#define NIBBLE_MASK 0xFu
+
+/* nibble_table[n]: the reflected polynomial 0xEDB88320 applied to the four
+ * bits of n (the bitwise loop run four times from crc = n). */
+static const uint32_t nibble_table[16] = {
+    0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u,
+    0x4DB26158u, 0x5005713Cu, 0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
+    0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu,
+};
 
 uint32_t nvs_crc32(uint32_t crc, const void *data, size_t len)
 {
@@ -15,8 +25,8 @@ uint32_t nvs_crc32(uint32_t crc, const void *data, size_t len)
     crc ^= CRC32_XOR;
     while (len-- > 0) {
         crc ^= *p++;
-        for (int bit = 0; bit < BITS_PER_BYTE; bit++)
-            crc = (crc >> 1) ^ (CRC32_POLY_REFLECTED & (0u - (crc & 1u)));
+        crc = (crc >> NIBBLE_BITS) ^ nibble_table[crc & NIBBLE_MASK];
+        crc = (crc >> NIBBLE_BITS) ^ nibble_table[crc & NIBBLE_MASK];
     }
     return crc ^ CRC32_XOR;
 }

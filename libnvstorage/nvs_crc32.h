@@ -3,7 +3,7 @@
  * 0xEDB88320, initial value and final XOR 0xFFFFFFFF), used by the atomic
  * records to recognise a slot written whole.
  *
- * Pure function, any context, never blocks, no tables in RAM.
+ * Pure function, any context, never blocks; a 64-byte table in flash, none in RAM.
  * nvs_crc32(0, "123456789", 9) == 0xCBF43926 (the standard check value).
  */
 #ifndef LIBNVSTORAGE_NVS_CRC32_H

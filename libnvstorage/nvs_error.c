@@ -60,6 +60,14 @@ const char *nvs_strerror(int err)
         return "no valid record stored";
     case NVS_ERR_UNKNOWN:
         return "unknown kernel error code";
+    case NVS_ERR_NOT_FOUND:
+        return "no such key";
+    case NVS_ERR_KEY_TOO_LONG:
+        return "key too long";
+    case NVS_ERR_VALUE_TOO_LONG:
+        return "value too long";
+    case NVS_ERR_CORRUPT:
+        return "stored data failed its checks (damaged)";
     default:
         return "unknown libnvstorage error";
     }
@@ -72,6 +80,12 @@ int nvs_to_errno(int err)
         return 0;
     case NVS_ERR_PAST_END:
         return ENXIO;
+    case NVS_ERR_NOT_FOUND:
+        return ENOENT;
+    case NVS_ERR_KEY_TOO_LONG:
+        return ENAMETOOLONG;
+    case NVS_ERR_VALUE_TOO_LONG:
+        return EFBIG;
     case NVS_ERR_NO_SPACE:
     case NVS_ERR_NOMEM:
         return ENOSPC;

@@ -32,6 +32,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import qemu as qemu_tool  # noqa: E402
+import bench_kv  # noqa: E402  (the key-value store's figures)
 
 BUILD = os.path.join(ROOT, "build")
 KERNEL = os.path.join(BUILD, "kernel.elf")
@@ -476,6 +477,7 @@ def main():
             app_image(["bench_spin"], "boot"), fresh_fram("boot"))
 
     result["footprint"] = footprint()
+    bench_kv.measure(result)
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
     with open(args.json, "w") as f:
         json.dump(result, f, indent=2, sort_keys=True)
@@ -544,6 +546,7 @@ def print_table(r):
           f"{app.get('grant_console_bytes')}, storage {st.get('grant_storage_bytes')}")
     if "libnvstorage_app_bytes" in fp:
         print(f"  libnvstorage in an app: {fp['libnvstorage_app_bytes']}")
+    bench_kv.print_table(r, row)
 
 
 if __name__ == "__main__":

@@ -259,7 +259,12 @@ def main():
     ap.add_argument("--kernel", help="kernel ELF to torture (default build/kernel.elf)")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--keep", help="directory to keep a failing image in")
+    ap.add_argument("--kv", action="store_true", help="torture the key-value store instead "
+                    "(tools/powercut_kv.py: apps/kv_stress and apps/ot_settings)")
     args = ap.parse_args()
+    if args.kv:
+        import powercut_kv
+        return powercut_kv.run(args.cuts, args.seed, args.cuts_per_run, args.json)
 
     global KERNEL
     if args.kernel:

@@ -5,6 +5,8 @@
  *   [0, 64)       core: synchronous and asynchronous read/write
  *   [64, 320)     stdio: a small text file written with fprintf
  *   [320, ...)    atomic record: a run counter
+ *   [512, 2560)   key-value store: a run counter and a greeting, updated
+ *                 together in one batch
  *   the last 8 bytes: pread/pwrite at the end of the region
  *
  * Output lines start with "nvs_demo:". Exit status 0, or 1 on any error.
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "libnvstorage/nvs.h"
+#include "libnvstorage/nvs_kv.h"
 #include "libnvstorage/nvs_posix.h"
 #include "libnvstorage/nvs_record.h"
 #include "libnvstorage/nvs_stdio.h"
@@ -24,6 +27,9 @@
 #define TEXT_OFF   64
 #define RECORD_OFF 320
 #define TAIL_LEN   8
+#define KV_OFF     512
+#define KV_SIZE    2048
+#define KV_SLOTS   8
 
 #define CHECK(what, expr)                                                                          \
     do {                                                                                           \
@@ -126,11 +132,43 @@ static int record_tour(void)
     return 0;
 }
 
+static int kv_tour(void)
+{
+    static struct nvs_kv kv;
+    static struct nvs_kv_slot slots[KV_SLOTS];
+    static const char hello[] = "hello from the key-value store";
+    char greeting[sizeof(hello)] = "";
+    uint32_t runs = 0;
+    unsigned cursor = 0, keys = 0;
+    size_t len = 0;
+    char key[NVS_KV_KEY_MAX];
+    int err;
+
+    CHECK("nvs_kv_open", nvs_kv_open(&kv, KV_OFF, KV_SIZE, slots, KV_SLOTS));
+    err = nvs_kv_get(&kv, "runs", 4, 0, &runs, sizeof(runs), &len);
+    if (err != NVS_ERR_NOT_FOUND)
+        CHECK("nvs_kv_get", err);
+    runs++;
+    /* Both keys change together or not at all, even across a power cut. */
+    struct nvs_kv_op ops[] = {
+        {.kind = NVS_KV_PUT, .key = "runs", .klen = 4, .value = &runs, .vlen = sizeof(runs)},
+        {.kind = NVS_KV_PUT, .key = "greeting", .klen = 8, .value = hello, .vlen = sizeof(hello)},
+    };
+    CHECK("nvs_kv_batch", nvs_kv_batch(&kv, ops, 2));
+    CHECK("nvs_kv_get", nvs_kv_get(&kv, "greeting", 8, 0, greeting, sizeof(greeting), &len));
+    while (nvs_kv_next(&kv, &cursor, key, sizeof(key), &len) == NVS_OK)
+        keys++;
+    printf("nvs_demo: key-value store: runs=%lu greeting=\"%s\" keys=%u (each entry takes %u "
+           "bytes more than its key and value)\n",
+           (unsigned long)runs, greeting, keys, NVS_KV_ENTRY_BYTES(0, 0));
+    return 0;
+}
+
 int main(void)
 {
     uint64_t size = 0;
 
-    if (core_tour(&size) || stdio_tour() || posix_tour(size) || record_tour())
+    if (core_tour(&size) || stdio_tour() || posix_tour(size) || record_tour() || kv_tour())
         return 1;
     printf("nvs_demo: tour complete\n");
     return 0;

@@ -1,4 +1,5 @@
 /* The RAM-backed fake of the kernel-facing calls; see nvs_fake.h. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "libnvstorage/host/nvs_fake.h"
@@ -28,6 +29,21 @@ void nvs_fake_power_on(void)
 {
     nvs_fake.cut = false;
     nvs_fake.write_budget = NVS_FAKE_NO_CUT;
+}
+
+void nvs_fake_guard(uint64_t lo, uint64_t hi)
+{
+    nvs_fake.guard = true;
+    nvs_fake.guard_lo = lo;
+    nvs_fake.guard_hi = hi;
+}
+
+/* An access outside the guarded window is a bug in the caller: stop. */
+static void check_guard(uint64_t off, size_t len)
+{
+    if (nvs_fake.guard && len > 0 &&
+        (off < nvs_fake.guard_lo || off > nvs_fake.guard_hi || len > nvs_fake.guard_hi - off))
+        abort();
 }
 
 /* The armed failure, if it matches this call (then disarmed). */
@@ -74,6 +90,7 @@ int nvs_read(uint64_t offset, void *buf, size_t len)
         return NVS_OK;
     if (buf == NULL)
         return NVS_ERR_ARG;
+    check_guard(offset, len);
     if (!inside(offset, len))
         return NVS_ERR_INVAL;
     memcpy(buf, nvs_fake.mem + offset, len);
@@ -92,6 +109,7 @@ int nvs_write(uint64_t offset, const void *buf, size_t len)
         return NVS_OK;
     if (buf == NULL)
         return NVS_ERR_ARG;
+    check_guard(offset, len);
     if (!inside(offset, len))
         return NVS_ERR_INVAL;
     if (nvs_fake.cut)

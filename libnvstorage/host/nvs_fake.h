@@ -10,6 +10,10 @@
  *  - power cut: a write budget in bytes; the write that exhausts it applies
  *    only its first `budget` bytes and fails, and every later write fails
  *    without effect until nvs_fake_reset or nvs_fake_power_on.
+ * And a guard: with nvs_fake_guard set, a read or write that touches a byte
+ * outside the guarded window aborts the program (a module that must stay
+ * inside its part of the region, like the key-value store, is caught at
+ * once, under a fuzzer too).
  * Single-threaded test code only.
  */
 #ifndef LIBNVSTORAGE_HOST_NVS_FAKE_H
@@ -39,6 +43,8 @@ struct nvs_fake {
     bool cut;               /* the power is off */
     unsigned reads, writes; /* calls that reached the memory */
     uint64_t bytes_written;
+    bool guard;                  /* accesses must stay in [guard_lo, guard_hi) */
+    uint64_t guard_lo, guard_hi;
 };
 
 extern struct nvs_fake nvs_fake;
@@ -51,5 +57,7 @@ void nvs_fake_fail_next(enum nvs_fake_call on, int err);
 void nvs_fake_cut_after(uint64_t budget);
 /* Power back: writes work again, memory kept (a reboot). */
 void nvs_fake_power_on(void);
+/* Abort on any access outside [lo, hi) (until nvs_fake_reset). */
+void nvs_fake_guard(uint64_t lo, uint64_t hi);
 
 #endif /* LIBNVSTORAGE_HOST_NVS_FAKE_H */

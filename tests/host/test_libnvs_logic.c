@@ -87,6 +87,10 @@ static void every_error_has_distinct_text(void **state)
         NVS_ERR_SHORT,
         NVS_ERR_NO_RECORD,
         NVS_ERR_UNKNOWN,
+        NVS_ERR_NOT_FOUND,
+        NVS_ERR_KEY_TOO_LONG,
+        NVS_ERR_VALUE_TOO_LONG,
+        NVS_ERR_CORRUPT,
     };
     size_t n = sizeof(all) / sizeof(all[0]);
     for (size_t i = 0; i < n; i++)
@@ -107,6 +111,10 @@ static void errors_map_to_errno(void **state)
     assert_int_equal(nvs_to_errno(NVS_ERR_BUSY), EBUSY);
     assert_int_equal(nvs_to_errno(NVS_ERR_INVAL), EINVAL);
     assert_int_equal(nvs_to_errno(NVS_ERR_FAIL), EIO);
+    assert_int_equal(nvs_to_errno(NVS_ERR_NOT_FOUND), ENOENT);
+    assert_int_equal(nvs_to_errno(NVS_ERR_KEY_TOO_LONG), ENAMETOOLONG);
+    assert_int_equal(nvs_to_errno(NVS_ERR_VALUE_TOO_LONG), EFBIG);
+    assert_int_equal(nvs_to_errno(NVS_ERR_CORRUPT), EIO);
 }
 
 static void span_clamps_at_the_end_of_the_region(void **state)
