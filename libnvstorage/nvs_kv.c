@@ -91,6 +91,18 @@ static int clear_bank(const struct nvs_kv *kv, unsigned bank)
     return err;
 }
 
+/* A clean bank stops being clean once a compaction writes frames of the
+ * new epoch into it: if that compaction is cut off before the header, the
+ * next one reuses the epoch and, copying fewer bytes, would leave some of
+ * those frames after its log, valid (deleted keys would come back). So its
+ * first header copy is zeroed first: the chip then shows it unclean. */
+static int unmark_clean(const struct nvs_kv *kv, unsigned bank)
+{
+    static const uint8_t zeros[NVS_KV_HDR_COPY];
+
+    return nvs_write(kv->base + bank_start(kv, bank), zeros, sizeof(zeros));
+}
+
 /* Copy every live value, in index order, to the other bank under the next
  * epoch, then write that bank's header: until the header lands the old
  * bank stays active (and its log untouched), after it the new one is. */
@@ -100,10 +112,12 @@ static int compact(struct nvs_kv *kv)
     uint32_t src_epoch = kv->epoch;
     uint32_t start = bank_start(kv, dst_bank) + NVS_KV_BANK_HDR;
     uint32_t p = start;
-    int err = NVS_OK;
+    int err;
 
     kv->epoch = kv->formatted ? kv->epoch + 1 : 1;
-    if (!(kv->clean & (1u << dst_bank)))
+    if (kv->clean & (1u << dst_bank))
+        err = unmark_clean(kv, dst_bank);
+    else
         err = clear_bank(kv, dst_bank);
     for (unsigned i = 0; err == NVS_OK && i < kv->n;) {
         struct nvs_kv_slot *s = &kv->slots[i];

@@ -18,6 +18,7 @@
 #include "libnvstorage/nvs.h"
 #include "libnvstorage/nvs_kv.h"
 #include "libnvstorage/nvs_kv_format.h"
+#include "libnvstorage/nvs_kv_frame.h"
 #include "tests/host/support/kv_model.h"
 
 #define REGION   4096u
@@ -152,6 +153,37 @@ static void values_under_one_key_add_get_delete_at(void **state)
     assert_int_equal(nvs_kv_delete_at(&kv, "c", 1, 0), NVS_ERR_NOT_FOUND);
     assert_int_equal(open_store(), NVS_OK);
     assert_int_equal(kv.n, 0);
+}
+
+/* Deleting a key's first value hands the lead to its second: the key before
+ * it in the index keeps its own count, and iteration still finds both. */
+static void deleting_a_first_value_keeps_the_key_before_apart(void **state)
+{
+    (void)state;
+    const char *before = "a", *key = "b";
+    unsigned count, cursor, keys;
+    size_t len;
+    if (nvs_kv_hash(before, 1) > nvs_kv_hash(key, 1)) {
+        before = "b";
+        key = "a";
+    }
+    assert_int_equal(open_store(), NVS_OK);
+    assert_int_equal(put_str(before, "B"), NVS_OK);
+    assert_int_equal(nvs_kv_add(&kv, key, 1, "v0", 2), NVS_OK);
+    assert_int_equal(nvs_kv_add(&kv, key, 1, "v1", 2), NVS_OK);
+    assert_int_equal(nvs_kv_add(&kv, key, 1, "v2", 2), NVS_OK);
+    assert_int_equal(nvs_kv_delete_at(&kv, key, 1, 0), NVS_OK);
+    for (int pass = 0; pass < 2; pass++) { /* as left by the call, then reopened */
+        assert_int_equal(nvs_kv_count(&kv, before, 1, &count), NVS_OK);
+        assert_int_equal(count, 1);
+        assert_int_equal(nvs_kv_count(&kv, key, 1, &count), NVS_OK);
+        assert_int_equal(count, 2);
+        assert_string_equal(get_str(key, 0), "v1");
+        for (keys = 0, cursor = 0; nvs_kv_next(&kv, &cursor, out, 8, &len) == NVS_OK;)
+            keys++;
+        assert_int_equal(keys, 2);
+        assert_int_equal(open_store(), NVS_OK);
+    }
 }
 
 static void deleting_the_last_value_removes_the_key(void **state)
@@ -340,20 +372,24 @@ static void batch_applies_all_and_tolerates_missing_deletes(void **state)
         {.kind = NVS_KV_DELETE, .key = "none", .klen = 4},
         {.kind = NVS_KV_DELETE_AT, .key = "a", .klen = 1, .index = 7},
         {.kind = NVS_KV_PUT, .key = "b", .klen = 1, .value = "C", .vlen = 1},
+        {.kind = NVS_KV_PUT, .key = "c", .klen = 1, .value = "D", .vlen = 1},
+        /* One past a's last value: touches nothing, whichever key follows. */
+        {.kind = NVS_KV_DELETE_AT, .key = "a", .klen = 1, .index = 2},
         {.kind = NVS_KV_DELETE_AT, .key = "a", .klen = 1, .index = 0},
     };
     assert_int_equal(open_store(), NVS_OK);
-    assert_int_equal(nvs_kv_batch(&kv, ops, 6), NVS_OK);
+    assert_int_equal(nvs_kv_batch(&kv, ops, 8), NVS_OK);
     for (int pass = 0; pass < 2; pass++) {
         assert_string_equal(get_str("a", 0), "B");
         assert_string_equal(get_str("a", 1), "");
         assert_string_equal(get_str("b", 0), "C");
-        assert_int_equal(kv.n, 2);
+        assert_string_equal(get_str("c", 0), "D");
+        assert_int_equal(kv.n, 3);
         assert_int_equal(open_store(), NVS_OK);
     }
     ops[3].index = UINT32_MAX; /* clamped: no key has that many values */
     assert_int_equal(nvs_kv_batch(&kv, &ops[3], 1), NVS_OK);
-    assert_int_equal(kv.n, 2);
+    assert_int_equal(kv.n, 3);
 }
 
 static void iteration_is_stable_and_complete(void **state)
@@ -573,6 +609,174 @@ static void damage_after_open_is_caught_by_get_and_dropped_by_compaction(void **
     assert_int_equal(kv.n, 3);
 }
 
+/* Both copies of a bank header written at area offset at. */
+static void write_bank_header(uint32_t at, uint32_t epoch, uint8_t bank)
+{
+    struct nvs_kv_bank_hdr h = {.epoch = epoch, .bank_size = BANK, .bank = bank};
+    nvs_kv_bank_encode(&h, nvs_fake.mem + AREA_OFF + at);
+    nvs_kv_bank_encode(&h, nvs_fake.mem + AREA_OFF + at + NVS_KV_HDR_COPY);
+}
+
+/* Epochs compare in serial order: the epoch after 2^32 - 1 is 0, and the
+ * bank a compaction wrote then is the one open picks. */
+static void epochs_compare_across_the_wrap(void **state)
+{
+    (void)state;
+    assert_true(nvs_kv_epoch_newer(0, UINT32_MAX));
+    assert_false(nvs_kv_epoch_newer(UINT32_MAX, 0));
+    assert_true(nvs_kv_epoch_newer(0x80000000u, 1));  /* 2^31 - 1 ahead: newer */
+    assert_false(nvs_kv_epoch_newer(0x80000001u, 1)); /* 2^31 ahead: behind */
+    assert_false(nvs_kv_epoch_newer(7, 7));
+    write_bank_header(0, UINT32_MAX, 0);
+    assert_int_equal(open_store(), NVS_OK);
+    assert_int_equal(kv.epoch, UINT32_MAX);
+    assert_int_equal(put_str("k", "old"), NVS_OK);
+    assert_int_equal(nvs_kv_compact(&kv), NVS_OK);
+    assert_int_equal(put_str("k", "new"), NVS_OK); /* only in bank 1 */
+    assert_int_equal(open_store(), NVS_OK);
+    assert_int_equal(kv.bank, 1);
+    assert_int_equal(kv.epoch, 0);
+    assert_string_equal(get_str("k", 0), "new");
+}
+
+/* A compaction cut off after some of its frames landed in a bank whose
+ * header was whole, at every byte; then keys are deleted and the next
+ * compaction (same epoch, fewer bytes) runs: the deleted keys must stay
+ * deleted (the first attempt's frames must not pass after the new log). */
+static void a_compaction_cut_short_never_brings_deleted_keys_back(void **state)
+{
+    (void)state;
+    static uint8_t image[REGION];
+    static const char *const gone[] = {"a", "b", "c"};
+    uint64_t written;
+
+    assert_int_equal(open_store(), NVS_OK);
+    assert_int_equal(put_str("x", "1"), NVS_OK);
+    assert_int_equal(nvs_kv_compact(&kv), NVS_OK);
+    assert_int_equal(nvs_kv_compact(&kv), NVS_OK); /* bank 0; bank 1 whole, older */
+    for (unsigned i = 0; i < 3; i++)
+        assert_int_equal(put_str(gone[i], "value"), NVS_OK);
+    memcpy(image, nvs_fake.mem, REGION);
+    written = nvs_fake.bytes_written;
+    assert_int_equal(nvs_kv_compact(&kv), NVS_OK);
+    written = nvs_fake.bytes_written - written;
+    for (uint64_t cut = 0; cut < written; cut++) {
+        memcpy(nvs_fake.mem, image, REGION);
+        assert_int_equal(open_store(), NVS_OK);
+        nvs_fake_cut_after(cut);
+        assert_int_not_equal(nvs_kv_compact(&kv), NVS_OK);
+        nvs_fake_power_on();
+        assert_int_equal(open_store(), NVS_OK); /* either bank: the header may have landed */
+        for (unsigned i = 0; i < 3; i++)
+            assert_int_equal(nvs_kv_delete(&kv, gone[i], 1), NVS_OK);
+        assert_int_equal(nvs_kv_compact(&kv), NVS_OK);
+        assert_int_equal(open_store(), NVS_OK);
+        if (kv.n != 1)
+            fail_msg("cut after %llu of %llu bytes: %u values after reopening, not 1",
+                     (unsigned long long)cut, (unsigned long long)written, kv.n);
+        assert_string_equal(get_str("x", 0), "1");
+    }
+}
+
+/* Both banks with whole headers of one epoch (only damage does that): the
+ * other bank may hold frames of the next epoch, so the next compaction into
+ * it must clear it. */
+static void a_bank_sharing_the_active_epoch_is_cleared_before_reuse(void **state)
+{
+    (void)state;
+    assert_int_equal(open_store(), NVS_OK);
+    assert_int_equal(put_str("a", "A"), NVS_OK); /* bank 0, epoch 1 */
+    assert_int_equal(put_str("b", "B"), NVS_OK);
+    assert_int_equal(put_str("c", "C"), NVS_OK);
+    assert_int_equal(nvs_kv_compact(&kv), NVS_OK); /* bank 1, epoch 2: a, b, c */
+    write_bank_header(BANK, 1, 1);                 /* damage: bank 1 says epoch 1 */
+    assert_int_equal(open_store(), NVS_ERR_CORRUPT);
+    assert_int_equal(kv.bank, 0);
+    assert_int_equal(nvs_kv_delete(&kv, "a", 1), NVS_OK);
+    assert_int_equal(nvs_kv_delete(&kv, "b", 1), NVS_OK);
+    assert_int_equal(nvs_kv_compact(&kv), NVS_OK); /* into bank 1, epoch 2 again */
+    assert_int_equal(open_store(), NVS_OK);
+    assert_int_equal(kv.n, 1);
+    assert_string_equal(get_str("c", 0), "C");
+}
+
+/* A batch with one damaged frame, whichever, is dropped whole and reported;
+ * the store stays open and the rest readable. */
+static void a_batch_with_a_damaged_frame_is_dropped_whole(void **state)
+{
+    (void)state;
+    static uint8_t image[REGION];
+    struct nvs_kv_op ops[] = {
+        {.kind = NVS_KV_PUT, .key = "p", .klen = 1, .value = "P1", .vlen = 2},
+        {.kind = NVS_KV_PUT, .key = "q", .klen = 1, .value = "Q1", .vlen = 2},
+        {.kind = NVS_KV_PUT, .key = "r", .klen = 1, .value = "R1", .vlen = 2},
+    };
+    uint32_t frame = NVS_KV_ENTRY_BYTES(1, 2);
+    build_store(2);
+    uint32_t first = AREA_OFF + kv.tail;
+    assert_int_equal(nvs_kv_batch(&kv, ops, 3), NVS_OK);
+    assert_int_equal(put_str("end", "after"), NVS_OK);
+    memcpy(image, nvs_fake.mem, REGION);
+    for (uint32_t f = 0; f < 3; f++) {
+        memcpy(nvs_fake.mem, image, REGION);
+        nvs_fake.mem[first + f * frame + NVS_KV_FRAME_HDR + 1] ^= 0x04; /* its value */
+        assert_int_equal(open_store(), NVS_ERR_CORRUPT);
+        assert_true(kv.opened);
+        assert_int_equal(kv.damaged, 1);
+        assert_string_equal(get_str("p", 0), "");
+        assert_string_equal(get_str("q", 0), "");
+        assert_string_equal(get_str("r", 0), "");
+        assert_string_equal(get_str("k1", 0), "value-1");
+        assert_string_equal(get_str("end", 0), "after");
+    }
+}
+
+/* A value holding the bytes of an earlier frame, cut off after those bytes
+ * landed but before its own CRC: the copy inside must not pass for a frame
+ * (a frame's CRC binds it to the offset it was written at), so open shows
+ * the state before the put and reports no damage. */
+static void a_frame_copied_into_a_value_is_not_taken_for_one(void **state)
+{
+    (void)state;
+    uint8_t old_frame[NVS_KV_ENTRY_BYTES(1, 3)];
+    assert_int_equal(open_store(), NVS_OK);
+    assert_int_equal(put_str("k", "old"), NVS_OK);
+    memcpy(old_frame, nvs_fake.mem + AREA_OFF + kv.tail - sizeof(old_frame), sizeof(old_frame));
+    assert_int_equal(put_str("k", "new"), NVS_OK);
+    nvs_fake_cut_after(NVS_KV_FRAME_HDR + 1 + sizeof(old_frame));
+    assert_int_not_equal(nvs_kv_put(&kv, "v", 1, old_frame, sizeof(old_frame)), NVS_OK);
+    nvs_fake_power_on();
+    assert_int_equal(open_store(), NVS_OK);
+    assert_int_equal(kv.damaged, 0);
+    assert_string_equal(get_str("k", 0), "new");
+    assert_string_equal(get_str("v", 0), "");
+}
+
+/* Compaction copies a frame through the 80-byte bounce buffer and never
+ * splits its 4 CRC bytes over two calls: frames of every length around the
+ * buffer's size survive it. */
+static void compaction_copies_frames_of_every_length_around_the_bounce_buffer(void **state)
+{
+    (void)state;
+    uint8_t v[NVS_KV_BOUNCE + 8];
+    for (unsigned i = 0; i < sizeof(v); i++)
+        v[i] = (uint8_t)(i * 13 + 5);
+    for (uint32_t total = NVS_KV_BOUNCE - 4; total <= NVS_KV_BOUNCE + 8; total++) {
+        uint32_t vlen = total - NVS_KV_ENTRY_BYTES(2, 0);
+        size_t len = 0;
+        nvs_fake_reset(REGION);
+        nvs_fake_guard(AREA_OFF, AREA_OFF + AREA);
+        assert_int_equal(open_store(), NVS_OK);
+        assert_int_equal(nvs_kv_put(&kv, "kk", 2, v, vlen), NVS_OK);
+        assert_int_equal(nvs_kv_compact(&kv), NVS_OK);
+        assert_int_equal(kv.damaged, 0);
+        assert_int_equal(open_store(), NVS_OK);
+        assert_int_equal(nvs_kv_get(&kv, "kk", 2, 0, out, sizeof(out), &len), NVS_OK);
+        assert_int_equal(len, vlen);
+        assert_memory_equal(out, v, vlen);
+    }
+}
+
 static void io_errors_leave_the_store_as_it_was(void **state)
 {
     (void)state;
@@ -614,6 +818,7 @@ int main(void)
         cmocka_unit_test_setup(get_copies_at_most_cap_and_tells_the_length, setup),
         cmocka_unit_test_setup(empty_value_is_a_value, setup),
         cmocka_unit_test_setup(values_under_one_key_add_get_delete_at, setup),
+        cmocka_unit_test_setup(deleting_a_first_value_keeps_the_key_before_apart, setup),
         cmocka_unit_test_setup(deleting_the_last_value_removes_the_key, setup),
         cmocka_unit_test_setup(argument_errors, setup),
         cmocka_unit_test_setup(area_size_limits, setup),
@@ -630,6 +835,13 @@ int main(void)
         cmocka_unit_test_setup(both_header_copies_damaged_is_broken_until_wiped, setup),
         cmocka_unit_test_setup(a_bank_with_damaged_headers_is_cleared_before_reuse, setup),
         cmocka_unit_test_setup(damage_after_open_is_caught_by_get_and_dropped_by_compaction, setup),
+        cmocka_unit_test_setup(epochs_compare_across_the_wrap, setup),
+        cmocka_unit_test_setup(a_compaction_cut_short_never_brings_deleted_keys_back, setup),
+        cmocka_unit_test_setup(a_bank_sharing_the_active_epoch_is_cleared_before_reuse, setup),
+        cmocka_unit_test_setup(a_batch_with_a_damaged_frame_is_dropped_whole, setup),
+        cmocka_unit_test_setup(a_frame_copied_into_a_value_is_not_taken_for_one, setup),
+        cmocka_unit_test_setup(compaction_copies_frames_of_every_length_around_the_bounce_buffer,
+                               setup),
         cmocka_unit_test_setup(io_errors_leave_the_store_as_it_was, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
