@@ -73,6 +73,23 @@ static void test_write_read_async(void **state)
     assert_int_equal(dev->ops->read(dev, back, MEM_SIZE, 1), NVRAM_ERANGE);
 }
 
+/* The shared range check, at the end of the device and one past it, and
+ * for starts past the end (which must not wrap the length check). */
+static void test_range_at_the_end_and_one_past(void **state)
+{
+    (void)state;
+    assert_int_equal(nvram_write(dev, buf, MEM_SIZE - 2, 2), NVRAM_OK);
+    run();
+    assert_memory_equal(mem + MEM_SIZE - 2, buf, 2);
+    assert_int_equal(nvram_read(dev, back, MEM_SIZE, 0), NVRAM_OK); /* empty, at the end */
+    run();
+    assert_int_equal(nvram_write(dev, buf, MEM_SIZE - 1, 2), NVRAM_ERANGE);
+    assert_int_equal(nvram_read(dev, back, MEM_SIZE + 1, 0), NVRAM_ERANGE);
+    assert_int_equal(nvram_read(dev, back, MEM_SIZE + 1, 1), NVRAM_ERANGE);
+    assert_int_equal(nvram_write(dev, buf, UINT32_MAX, 2), NVRAM_ERANGE);
+    assert_int_equal(cb.calls, 2);
+}
+
 static void test_fail_nth_operation(void **state)
 {
     (void)state;
@@ -176,10 +193,13 @@ static void test_bit_flips_on_read(void **state)
     assert_int_equal(back[2], buf[10] ^ 0x81);
     assert_int_equal(back[1], buf[9]);
     assert_int_equal(mem[10], buf[10]); /* stored byte untouched */
-    /* A read that does not cover the address sees no flip. */
+    /* A read that does not cover the address sees no flip; the flip at 63
+     * is one past this read, and the byte after the read is not touched. */
+    memset(back, 0x5A, sizeof(back));
     assert_int_equal(nvram_read(dev, back, 11, 52), NVRAM_OK);
     run();
     assert_memory_equal(back, buf + 11, 52);
+    assert_int_equal(back[52], 0x5A);
     assert_int_equal(nvram_read(dev, back, 63, 1), NVRAM_OK);
     run();
     assert_int_equal(back[0], buf[63] ^ 0x01);
@@ -260,6 +280,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_write_read_async, setup),
+        cmocka_unit_test_setup(test_range_at_the_end_and_one_past, setup),
         cmocka_unit_test_setup(test_fail_nth_operation, setup),
         cmocka_unit_test_setup(test_failed_write_moves_nothing, setup),
         cmocka_unit_test_setup(test_power_cut_tears_write_and_stays_off, setup),

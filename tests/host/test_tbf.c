@@ -474,6 +474,8 @@ static void test_total_size_past_area(void **state)
 {
     (void)state;
     tbfb_good_app(&b, "x");
+    assert_int_equal(parse_n(GOOD_TOTAL), TBF_OK);                 /* exactly the area */
+    assert_int_equal(parse_n(GOOD_TOTAL - 1), TBF_ERR_TOTAL_SIZE); /* one byte past it */
     assert_int_equal(parse_n(GOOD_TOTAL - 4), TBF_ERR_TOTAL_SIZE);
     tbfb_put32(&b, OFF_TOTAL_SIZE, 0x7FFFFFFF);
     tbfb_fix_checksum(&b);
