@@ -7,7 +7,7 @@ include mk/config.mk
 
 .DEFAULT_GOAL := all
 .PHONY: all setup kernel apps run debug check-app test test-build test-host test-qemu bench \
-        clean fram-reset compdb
+        clean fram-reset compdb mutants mutants-doc
 
 # Set-up check runs once per make invocation, before anything is built.
 SETUP_STAMP := $(BUILD)/.setup-ok
@@ -85,11 +85,22 @@ test-host: $(SETUP_STAMP) host-tests
 test-qemu: $(SETUP_STAMP) kernel ktests $(TEST_DEPS)
 	@./tests/run_all.sh --qemu-only
 
+# Mutation testing (tests/mutants/, docs/reliability.md): each mutant of
+# tests/mutants/mutants.toml planted alone in a scratch copy of the tree
+# ($(BUILD)/mutants/tree) and its tests run; MUTANTS=id1,id2 runs a subset.
+# Writes $(BUILD)/mutants.md; `make mutants-doc` puts it in the docs.
+mutants: $(SETUP_STAMP)
+	@$(PYTHON) tests/mutants/run.py --work $(abspath $(BUILD))/mutants $(if $(MUTANTS),--only $(MUTANTS))
+
+mutants-doc:
+	@$(PYTHON) tests/mutants/run.py --work $(abspath $(BUILD))/mutants --doc docs/reliability.md
+
 compdb: $(SETUP_STAMP)
 	bear --output compile_commands.json -- $(MAKE) -B kernel host-tests
 
 clean:
 	rm -rf $(BUILD)/kernel $(BUILD)/host $(BUILD)/apps $(BUILD)/ktest $(BUILD)/fuzz $(BUILD)/*.elf \
 	       $(BUILD)/*.bin $(BUILD)/*.map $(BUILD)/bench.json $(BUILD)/test-results \
+	       $(BUILD)/mutants $(BUILD)/mutants.json $(BUILD)/mutants.md \
 	       $(BUILD)/newlib-pic # where newlib was built before it moved to NEWLIB_PIC
 	@echo "kept $(BUILD)/fram.img (make fram-reset wipes it) and the newlib in $(NEWLIB_PIC)"
