@@ -147,7 +147,7 @@ def test_check_mode_names_stale_patterns_and_missing_tests(tmp_path):
      "missing field(s) ['breaks']"),
     ('id = "Bad Id"\nfile = "f"\npattern = "p"\nreplace = "r"\nbreaks = "b"\ntests = ["host:t"]',
      "id 'Bad Id' is not lower-case words"),
-])
+], ids=["unknown-test-kind", "no-change", "missing-field", "bad-id"])
 def test_malformed_table_entries_are_refused(tmp_path, entry, message):
     table = tmp_path / "t.toml"
     table.write_text("[[mutant]]\n" + entry + "\n")
