@@ -7,6 +7,19 @@
 #define FRAM_ADDR_HI(a) ((uint8_t)((a) >> 8))
 #define FRAM_ADDR_LO(a) ((uint8_t)(a))
 
+/* What went wrong on the bus, for the log. */
+static const char *fram_i2c_error(enum i2c_status st)
+{
+    switch (st) {
+    case I2C_ENACK:
+        return "no ACK";
+    case I2C_EBUS:
+        return "bus stuck (a line held low)";
+    default:
+        return "bus misuse";
+    }
+}
+
 static struct i2c_fram *to_fram(struct nvram *dev)
 {
     return (struct i2c_fram *)dev;
@@ -93,7 +106,7 @@ static void fram_step(void *ctx)
         st = fram_xfer_read(f, mem, f->dst + f->done, n);
     if (st != I2C_OK) {
         /* Only whole chunks ended by a good STOP count as moved. */
-        log_warn("fram: i2c error %d at 0x%x", (int)st, (unsigned)mem);
+        log_warn("fram: i2c error at 0x%x: %s", (unsigned)mem, fram_i2c_error(st));
         fram_finish(f, NVRAM_EIO, f->done);
         return;
     }
@@ -199,7 +212,7 @@ bool i2c_fram_probe(struct i2c_fram *fram)
     st = fram_xfer_read(fram, fram->board_size - 1, &byte, 1);
     if (st != I2C_OK) {
         log_warn("fram: FRAM absent (i2c 0x%x: %s); storage disabled", (unsigned)fram->addr7,
-                 st == I2C_ENACK ? "no ACK" : "bus stuck");
+                 fram_i2c_error(st));
         return false;
     }
     fram->present = true;

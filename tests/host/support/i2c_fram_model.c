@@ -37,6 +37,11 @@ static struct {
     unsigned addr_bytes;
     uint32_t ptr;
     bool tx_open;
+    /* The armed fault (i2c_model_fault_at) and what it is doing now. */
+    enum i2c_model_fault fault, fault_kind_fired;
+    uint32_t fault_nth, fault_arg, frames_since_arm;
+    bool nack_this_frame, drop_rest;
+    uint32_t scl_hold; /* reads left while the slave stretches SCL */
     struct i2c_model_tx tx;
     struct i2c_model_stats stats;
     struct i2c_model_tx log[I2C_MODEL_MAX_LOG];
@@ -86,6 +91,7 @@ static void on_start(void)
     m.bit = 0;
     m.shift = 0;
     m.slave_sda = true;
+    m.drop_rest = false;
 }
 
 static void on_stop(void)
@@ -94,6 +100,33 @@ static void on_stop(void)
     close_tx(true);
     m.phase = PH_IDLE;
     m.slave_sda = true;
+}
+
+/* The first clock of a frame has fallen (a clock that rises and is followed
+ * by STOP or a repeated START is no frame): count it, and fire the armed
+ * fault if this is its frame. A NACK acts at the ACK bit; the others from
+ * now on, i.e. from the frame's second bit. */
+static void frame_begins(void)
+{
+    uint32_t idx = m.frames_since_arm++;
+
+    m.stats.frames++;
+    m.nack_this_frame = false;
+    if (m.fault == I2C_MODEL_FAULT_NONE || idx != m.fault_nth)
+        return;
+    /* It fires once. A NACK on a byte the slave sends has nothing to act on:
+     * the master, not the slave, acknowledges those. */
+    m.fault_kind_fired = m.fault;
+    m.fault = I2C_MODEL_FAULT_NONE;
+    if (m.fault_kind_fired == I2C_MODEL_FAULT_NACK && m.phase == PH_READ)
+        return;
+    m.stats.faults_fired++;
+    if (m.fault_kind_fired == I2C_MODEL_FAULT_NACK)
+        m.nack_this_frame = true;
+    else if (m.fault_kind_fired == I2C_MODEL_FAULT_SDA_LOW)
+        m.sda_stuck = m.fault_arg;
+    else
+        m.scl_hold = m.fault_arg;
 }
 
 static void on_rise(void)
@@ -123,7 +156,7 @@ static void end_of_data_bits(void)
 {
     switch (m.phase) {
     case PH_ADDR:
-        m.addr_ok = !m.absent && (m.shift >> 1) == m.addr7;
+        m.addr_ok = !m.absent && !m.nack_this_frame && (m.shift >> 1) == m.addr7;
         m.reading = (m.shift & 1u) != 0;
         if (m.addr_ok)
             m.stats.addr_acks++;
@@ -132,6 +165,12 @@ static void end_of_data_bits(void)
         m.slave_sda = !m.addr_ok;
         break;
     case PH_WRITE:
+        if (m.nack_this_frame) {
+            /* Refused: not stored, and the slave stops listening. */
+            m.drop_rest = true;
+            m.slave_sda = true;
+            break;
+        }
         if (m.addr_bytes < ADDR_BYTES) {
             m.ptr = ((m.ptr << 8) | m.shift) & 0xFFFFu;
             if (++m.addr_bytes == ADDR_BYTES)
@@ -142,6 +181,7 @@ static void end_of_data_bits(void)
             m.mem[m.ptr] = m.shift;
             m.ptr = (m.ptr + 1) % m.size;
             m.tx.bytes++;
+            m.stats.data_acked++;
         }
         m.slave_sda = false;
         break;
@@ -160,6 +200,10 @@ static void end_of_frame(void)
     m.bit = 0;
     m.shift = 0;
     m.slave_sda = true;
+    if (m.drop_rest) {
+        m.phase = PH_IGNORE;
+        return;
+    }
     switch (m.phase) {
     case PH_ADDR:
         if (!m.addr_ok) {
@@ -193,6 +237,8 @@ static void on_fall(void)
         m.sda_stuck--;
     if (m.phase == PH_IDLE || m.phase == PH_IGNORE)
         return;
+    if (m.bit == 1)
+        frame_begins();
     if (m.bit == FRAME_DATA_BITS)
         end_of_data_bits();
     else if (m.bit == FRAME_ACK_BIT)
@@ -203,7 +249,7 @@ static void on_fall(void)
 
 static bool level_scl(void)
 {
-    return (m.master & SBCON_SCL) && !m.scl_stuck;
+    return (m.master & SBCON_SCL) && !m.scl_stuck && m.scl_hold == 0;
 }
 
 static bool level_sda(void)
@@ -242,6 +288,9 @@ uint32_t sbcon_io_read(uintptr_t addr)
         fprintf(stderr, "i2c_fram_model: read of unknown register %#lx\n", (unsigned long)addr);
         abort();
     }
+    /* A stretching slave lets go of SCL after some reads. */
+    if (m.scl_hold != 0 && m.scl_hold != I2C_MODEL_FOREVER && --m.scl_hold == 0)
+        update_lines();
     return (m.scl_line ? SBCON_SCL : 0u) | (m.sda_line ? SBCON_SDA : 0u);
 }
 
@@ -292,7 +341,17 @@ void i2c_model_set_sda_stuck(uint32_t falling_edges)
 void i2c_model_set_scl_stuck(bool stuck)
 {
     m.scl_stuck = stuck;
+    m.scl_hold = 0;
     update_lines();
+}
+
+void i2c_model_fault_at(uint32_t nth, enum i2c_model_fault kind, uint32_t arg)
+{
+    m.fault = kind;
+    m.fault_kind_fired = I2C_MODEL_FAULT_NONE;
+    m.fault_nth = nth;
+    m.fault_arg = arg;
+    m.frames_since_arm = 0;
 }
 
 const struct i2c_model_stats *i2c_model_stats(void)
