@@ -1,7 +1,8 @@
 /* I2C FRAM driver over the SBCon driver and the software FRAM model:
  * probe, chunking, addressing, both ends, range and argument errors, device
  * errors mid-transfer, a NACK, a held-low SDA or a stretched clock at every
- * byte of a read and a write, the asynchronous contract. */
+ * byte of a read and a write, parts past 64 KiB (pages at consecutive bus
+ * addresses, transfers across page boundaries), the asynchronous contract. */
 /* clang-format off */
 /* HOST_TEST_SRCS: drivers/i2c_fram.c drivers/sbcon_i2c.c hal/nvram.c kernel/deferred.c kernel/log.c kernel/fmt.c tests/host/support/i2c_fram_model.c */
 /* clang-format on */
@@ -485,6 +486,116 @@ static void test_bus_errors_are_named_in_the_log(void **state)
     assert_int_equal(nvram_read_blocking(dev, back, 0, 1, NULL), NVRAM_OK);
 }
 
+/* Parts past 64 KiB: 64 KiB pages at consecutive bus addresses. */
+#define KIB128    (2u * I2C_FRAM_PAGE_SIZE)
+#define KIB256    (4u * I2C_FRAM_PAGE_SIZE)
+#define CROSS_LEN 300u
+
+static void large_part(uint32_t size)
+{
+    i2c_model_reset(DEV_ADDR, size);
+    i2c_fram_init(&fram, &sb.bus, DEV_ADDR, size);
+}
+
+static void test_probe_128k_part_checks_both_addresses(void **state)
+{
+    (void)state;
+    large_part(KIB128);
+    assert_true(i2c_fram_probe(&fram));
+    assert_int_equal(nvram_size(dev), KIB128);
+    assert_non_null(strstr(logbuf, "INFO  fram: FRAM present at i2c 0x50..0x51, 131072 bytes"));
+    /* One read at the last byte of each page, each at its own address. */
+    assert_int_equal(i2c_model_log_len(), 2);
+    assert_int_equal(i2c_model_log(0)->mem, KIB128 - 1);
+    assert_int_equal(i2c_model_log(1)->mem, I2C_FRAM_PAGE_SIZE - 1);
+}
+
+static void test_probe_128k_board_on_64k_chip_is_absent(void **state)
+{
+    (void)state;
+    i2c_fram_init(&fram, &sb.bus, DEV_ADDR, KIB128); /* the model is 32 KiB at 0x50 */
+    assert_false(i2c_fram_probe(&fram));
+    assert_int_equal(nvram_size(dev), 0);
+    assert_non_null(strstr(logbuf, "WARN  fram: FRAM absent (i2c 0x51: no ACK)"));
+}
+
+static void test_large_part_bad_configurations(void **state)
+{
+    static const struct {
+        uint8_t addr7;
+        uint32_t size;
+    } bad[] = {
+        {DEV_ADDR, KIB128 + 1},              /* not whole pages */
+        {DEV_ADDR, 3u * I2C_FRAM_PAGE_SIZE}, /* 3 pages: no such address bits */
+        {DEV_ADDR, 2u * KIB256},             /* past the limit */
+        {DEV_ADDR + 1u, KIB128},             /* page bit of the base set */
+        {DEV_ADDR + 2u, KIB256},             /* page bits of the base set */
+        {I2C_ADDR7_LIMIT - 2u, KIB256},      /* pages past the 7-bit range */
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        loglen = 0;
+        i2c_fram_init(&fram, &sb.bus, bad[i].addr7, bad[i].size);
+        assert_false(i2c_fram_probe(&fram));
+        assert_non_null(strstr(logbuf, "ERROR fram: bad configuration"));
+    }
+    assert_int_equal(i2c_model_stats()->starts, 0);
+    /* The largest part at an aligned base is fine. */
+    large_part(KIB256);
+    assert_true(i2c_fram_probe(&fram));
+    assert_non_null(strstr(logbuf, "present at i2c 0x50..0x53, 262144 bytes"));
+}
+
+/* One write and one read across the page boundary at `boundary`. */
+static void cross_once(uint32_t boundary, uint8_t seed)
+{
+    const uint32_t at = boundary - 16u; /* 16 bytes below: a short first chunk */
+    size_t i, n0 = i2c_model_log_len();
+
+    fill(buf, CROSS_LEN, seed);
+    assert_int_equal(nvram_write_blocking(dev, buf, at, CROSS_LEN, NULL), NVRAM_OK);
+    assert_memory_equal(i2c_model_mem() + at, buf, CROSS_LEN);
+    /* No transaction spans the boundary: the chip would wrap to the start
+     * of the page instead. */
+    for (i = n0; i < i2c_model_log_len(); i++) {
+        const struct i2c_model_tx *tx = i2c_model_log(i);
+
+        assert_true(tx->mem >= boundary || tx->mem + tx->bytes <= boundary);
+    }
+    assert_int_equal(i2c_model_log(n0)->mem, at);
+    assert_int_equal(i2c_model_log(n0)->bytes, 16);
+    assert_int_equal(i2c_model_log(n0 + 1)->mem, boundary);
+    memset(back, 0, CROSS_LEN);
+    assert_int_equal(nvram_read_blocking(dev, back, at, CROSS_LEN, NULL), NVRAM_OK);
+    assert_memory_equal(back, buf, CROSS_LEN);
+}
+
+static void test_transfers_across_64k_pages(void **state)
+{
+    uint32_t b;
+
+    (void)state;
+    large_part(KIB128);
+    assert_true(i2c_fram_probe(&fram));
+    i2c_model_clear_history();
+    cross_once(I2C_FRAM_PAGE_SIZE, 1);
+    /* Nothing landed at the start of either page (no wrap). */
+    assert_int_equal(i2c_model_mem()[0], 0);
+    assert_int_equal(i2c_model_mem()[I2C_FRAM_PAGE_SIZE + CROSS_LEN], 0);
+    /* Both ends of a 128 KiB part. */
+    assert_int_equal(nvram_write_blocking(dev, buf, KIB128 - 1, 1, NULL), NVRAM_OK);
+    assert_int_equal(i2c_model_mem()[KIB128 - 1], buf[0]);
+    assert_int_equal(nvram_read(dev, back, KIB128, 1), NVRAM_ERANGE);
+
+    large_part(KIB256);
+    assert_true(i2c_fram_probe(&fram));
+    i2c_model_clear_history();
+    for (b = I2C_FRAM_PAGE_SIZE; b < KIB256; b += I2C_FRAM_PAGE_SIZE)
+        cross_once(b, (uint8_t)(b >> 16));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +616,10 @@ int main(void)
         cmocka_unit_test_setup(test_every_byte_fault_during_a_write, setup_probed),
         cmocka_unit_test_setup(test_every_byte_fault_during_a_read, setup_probed),
         cmocka_unit_test_setup(test_bus_errors_are_named_in_the_log, setup_probed),
+        cmocka_unit_test_setup(test_probe_128k_part_checks_both_addresses, setup),
+        cmocka_unit_test_setup(test_probe_128k_board_on_64k_chip_is_absent, setup),
+        cmocka_unit_test_setup(test_large_part_bad_configurations, setup),
+        cmocka_unit_test_setup(test_transfers_across_64k_pages, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,7 +23,9 @@ enum phase {
 
 static struct {
     uint8_t mem[I2C_MODEL_MAX_SIZE];
-    uint32_t size;
+    uint32_t size;  /* bytes per bus address (page) */
+    uint32_t pages; /* consecutive bus addresses from addr7 */
+    uint32_t page;  /* the page the last address byte selected */
     uint8_t addr7;
     bool absent, scl_stuck;
     uint32_t sda_stuck;
@@ -48,6 +50,12 @@ static struct {
     size_t log_len;
 } m;
 
+/* Where the address pointer is, counted over all pages. */
+static uint32_t abs_ptr(void)
+{
+    return m.page * m.size + m.ptr;
+}
+
 static void log_tx(enum i2c_model_kind kind, uint32_t mem, uint32_t bytes)
 {
     if (m.log_len >= I2C_MODEL_MAX_LOG) {
@@ -68,14 +76,14 @@ static void close_tx(bool by_stop)
     if (m.tx.kind == I2C_MODEL_TX_READ || m.tx.bytes > 0)
         log_tx(m.tx.kind, m.tx.mem, m.tx.bytes);
     else if (by_stop)
-        log_tx(I2C_MODEL_TX_ADDR_ONLY, m.ptr, 0);
+        log_tx(I2C_MODEL_TX_ADDR_ONLY, abs_ptr(), 0);
 }
 
 static void open_tx(enum i2c_model_kind kind)
 {
     m.tx_open = true;
     m.tx.kind = kind;
-    m.tx.mem = m.ptr;
+    m.tx.mem = abs_ptr();
     m.tx.bytes = 0;
 }
 
@@ -146,7 +154,7 @@ static void on_rise(void)
 
 static void load_next_byte(void)
 {
-    m.out_byte = m.mem[m.ptr];
+    m.out_byte = m.mem[abs_ptr()];
     m.ptr = (m.ptr + 1) % m.size;
     m.slave_sda = (m.out_byte & 0x80u) != 0;
 }
@@ -154,9 +162,14 @@ static void load_next_byte(void)
 /* The 8th clock has fallen: decide the ACK (or release for the master's). */
 static void end_of_data_bits(void)
 {
+    uint32_t dev;
+
     switch (m.phase) {
     case PH_ADDR:
-        m.addr_ok = !m.absent && !m.nack_this_frame && (m.shift >> 1) == m.addr7;
+        dev = (uint32_t)(m.shift >> 1);
+        m.addr_ok = !m.absent && !m.nack_this_frame && dev >= m.addr7 && dev - m.addr7 < m.pages;
+        if (m.addr_ok)
+            m.page = dev - m.addr7;
         m.reading = (m.shift & 1u) != 0;
         if (m.addr_ok)
             m.stats.addr_acks++;
@@ -177,8 +190,8 @@ static void end_of_data_bits(void)
                 m.ptr %= m.size;
         } else {
             if (m.tx.bytes == 0)
-                m.tx.mem = m.ptr;
-            m.mem[m.ptr] = m.shift;
+                m.tx.mem = abs_ptr();
+            m.mem[abs_ptr()] = m.shift;
             m.ptr = (m.ptr + 1) % m.size;
             m.tx.bytes++;
             m.stats.data_acked++;
@@ -311,7 +324,10 @@ void i2c_model_reset(uint8_t addr7, uint32_t size)
 {
     memset(&m, 0, sizeof(m));
     m.addr7 = addr7;
-    m.size = size;
+    /* Past 64 KiB: 64 KiB pages at consecutive addresses, each pointer
+     * wrapping inside its own page (as two at24c devices do). */
+    m.pages = size > I2C_MODEL_PAGE_SIZE ? size / I2C_MODEL_PAGE_SIZE : 1u;
+    m.size = size / m.pages;
     /* Like the SBCon after reset: the controller drives both lines low. */
     m.slave_sda = true;
 }

@@ -7,6 +7,9 @@
  * every register write, and behaves like an MB85RC-class slave: START and
  * STOP detection, address match and ACK, 2-byte big-endian memory address,
  * sequential write, repeated START and sequential read with master ACK/NACK.
+ * A part past 64 KiB answers at consecutive bus addresses from addr7, one
+ * per 64 KiB page (address bit 16 and up in the device address), and its
+ * pointer wraps inside the page a transaction selected.
  * Like real parts (unlike QEMU's model) it changes SDA only after SCL falls.
  *
  * Knobs: absent (never ACKs its address), sda_stuck_clocks (holds SDA low
@@ -27,10 +30,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define I2C_MODEL_BASE     0x4002A000u
-#define I2C_MODEL_MAX_SIZE 65536u
-#define I2C_MODEL_MAX_LOG  2048u
-#define I2C_MODEL_FOREVER  UINT32_MAX
+#define I2C_MODEL_BASE      0x4002A000u
+#define I2C_MODEL_PAGE_SIZE 65536u /* what a 2-byte memory address reaches */
+#define I2C_MODEL_MAX_SIZE  (4u * I2C_MODEL_PAGE_SIZE)
+#define I2C_MODEL_MAX_LOG   2048u
+#define I2C_MODEL_FOREVER   UINT32_MAX
 
 enum i2c_model_kind {
     I2C_MODEL_TX_WRITE, /* address-write transaction that carried data */
