@@ -6,7 +6,7 @@
 include mk/config.mk
 
 .DEFAULT_GOAL := all
-.PHONY: all setup kernel apps run debug check-app test test-build test-host test-qemu bench \
+.PHONY: all setup kernel apps run debug check-app test test-build test-host test-qemu bench bench-doc \
         clean fram-reset compdb mutants mutants-doc
 
 # Set-up check runs once per make invocation, before anything is built.
