@@ -34,6 +34,15 @@
 typedef uint32_t proc_id_t;
 #define PROC_ID_NONE 0u
 
+/* Process slots: a capsule that keeps a small per-process table outside the
+ * grants (e.g. to find armed alarms without walking every process) indexes
+ * it by proc_id_slot(), which is always below PROC_SLOTS. */
+#define PROC_SLOTS 8
+static inline unsigned proc_id_slot(proc_id_t pid)
+{
+    return pid & 0xffu;
+}
+
 /* A system call return value: r0 = variant, then up to three words. */
 struct syscall_ret {
     uint32_t variant;
