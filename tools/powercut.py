@@ -44,12 +44,10 @@ import json
 import os
 import random
 import re
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
@@ -61,11 +59,9 @@ INSPECT = os.path.join(ROOT, "tools", "fram_inspect.py")
 WORKLOAD = ["settings", "nvs_stress"]  # recorded runs: records, raw writes, allocations
 VERIFY = ["settings"]                  # recovery boots: record old-or-new, kernel scan
 
-# capsules/nv_region.h
-NVR_MAGIC = 0x4752564E
-NVR_VERSION = 1
-HDR = 20
-SLOT = 2 * HDR
+# The region table is read by tools/fram_inspect.py, which mirrors
+# capsules/nv_region.h (the format's one Python reader).
+import fram_inspect  # noqa: E402
 CLEAR = 0x00
 JUNK = 0xEE
 
@@ -85,36 +81,13 @@ def unescape(s):
     return bytes.fromhex(s.replace("\\x", ""))
 
 
-def decode_header(b):
-    magic, version, reserved, owner, length, crc = struct.unpack("<IHHIII", b)
-    if magic != NVR_MAGIC or version != NVR_VERSION or reserved != 0 or length == 0:
-        return None
-    if zlib.crc32(b[:16]) & 0xFFFFFFFF != crc:
-        return None
-    return owner, length
-
-
 def parse_table(img):
-    """{owner: (data address, length)} of the live regions, following the
-    chain from address 0 the way nv_region.h describes it."""
-    regions, addr = {}, 0
-    while addr + SLOT <= len(img):
-        a = decode_header(img[addr:addr + HDR])
-        b = decode_header(img[addr + HDR:addr + SLOT])
-        hdr = a or b
-        if hdr is None:
-            break  # free (blank secondary) or corrupt: the chain ends here
-        if a and b and a != b:
-            raise Violation(f"slot {addr:#x}: primary {a} and secondary {b} disagree")
-        owner, length = hdr
-        data = addr + SLOT
-        if data + length > len(img) or data + length < data:
-            raise Violation(f"slot {addr:#x}: length {length} runs past the FRAM")
-        if owner in regions:
-            raise Violation(f"owner {owner:#x} has two regions ({regions[owner][0]:#x}, {data:#x})")
-        regions[owner] = (data, length)
-        addr = data + length
-    return regions
+    """{owner: (data address, length)} of the live regions, as the capsule's
+    boot scan finds them (tools/fram_inspect.py)."""
+    try:
+        return fram_inspect.live_regions(img)
+    except ValueError as e:
+        raise Violation(str(e)) from None
 
 
 def check_states(states, before, log, check_clear=True):
@@ -143,13 +116,9 @@ def check_states(states, before, log, check_clear=True):
 
 
 def junk_image(size):
-    """A fresh chip whose free space holds junk, with blank slot headers
-    where regions of the board's size would start (4 KiB data each)."""
-    img = bytearray([JUNK]) * size
-    step = SLOT + 4096
-    for a in range(0, size - SLOT, step):
-        img[a:a + SLOT] = bytes(SLOT)
-    return bytes(img)
+    """A chip that held other data: junk everywhere (format 2 reads any
+    content without a table as an empty one)."""
+    return bytes([JUNK]) * size
 
 
 def record(apps_bin, fram_path, workdir):

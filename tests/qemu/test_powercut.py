@@ -27,14 +27,11 @@ def test_harness_catches_a_region_that_was_not_cleared():
     # The image-level check must be able to fail: a region made live over junk.
     sys.path.insert(0, os.path.join(ROOT, "tools"))
     import powercut
-    import zlib
-    import struct
 
+    import fram_inspect
     img = bytearray(powercut.junk_image(32768))
-    hdr = struct.pack("<IHHII", powercut.NVR_MAGIC, powercut.NVR_VERSION, 0, 0x1234, 4096)
-    hdr += struct.pack("<I", zlib.crc32(hdr))
-    img[0:20] = hdr
-    img[20:40] = hdr
+    hdr = fram_inspect.region_record(0x1234, 32768 - 4096, 4096)
+    img[0:40] = hdr + hdr
     log = {"allocations": 0}
     try:
         powercut.check_states([bytes(img)], {}, log)
