@@ -143,8 +143,8 @@ static struct syscall_ret do_allow(struct process *p, bool read_write, uint32_t 
     return ret3(RET_SUCCESS_2U32, (uint32_t)old.ptr, old.len, 0);
 }
 
-static struct syscall_ret do_command(struct process *p, uint32_t drv_num, uint32_t cmd, uint32_t a1,
-                                     uint32_t a2)
+static command_ret_t do_command(struct process *p, uint32_t drv_num, uint32_t cmd, uint32_t a1,
+                                uint32_t a2)
 {
     int d = driver_index(drv_num);
     const struct driver *drv;
@@ -157,7 +157,7 @@ static struct syscall_ret do_command(struct process *p, uint32_t drv_num, uint32
     return drv->command(drv, proc_id(p), cmd, a1, a2);
 }
 
-static struct syscall_ret do_memop(struct process *p, uint32_t op, uint32_t arg)
+static command_ret_t do_memop(struct process *p, uint32_t op, uint32_t arg)
 {
     uint32_t old = p->app_break;
 
@@ -217,7 +217,7 @@ enum arch_trap syscall_entry(struct arch_frame *f)
         set_return(f, do_subscribe(p, f->r0, f->r1, f->r2, f->r3));
         break;
     case SYSCALL_COMMAND:
-        set_return(f, do_command(p, f->r0, f->r1, f->r2, f->r3));
+        set_return(f, command_ret_unpack(do_command(p, f->r0, f->r1, f->r2, f->r3)));
         break;
     case SYSCALL_ALLOW_RW:
     case SYSCALL_ALLOW_RO:
@@ -230,7 +230,7 @@ enum arch_trap syscall_entry(struct arch_frame *f)
                           : ret3(RET_FAILURE_2U32, TOCK_ENOSUPPORT, f->r2, f->r3));
         break;
     case SYSCALL_MEMOP:
-        set_return(f, do_memop(p, f->r0, f->r1));
+        set_return(f, command_ret_unpack(do_memop(p, f->r0, f->r1)));
         break;
     default:
         /* Exit and unknown classes end or restart the process: that resets
@@ -253,5 +253,5 @@ void syscall_finish(struct process *p)
     else if (f->r0 == EXIT_TERMINATE || f->r0 == EXIT_RESTART)
         proc_exit(p, f->r0 == EXIT_RESTART, f->r1);
     else
-        set_return(f, sys_failure(TOCK_ENOSUPPORT));
+        set_return(f, command_ret_unpack(sys_failure(TOCK_ENOSUPPORT)));
 }
