@@ -5,7 +5,10 @@
 # A ktest is the same kernel plus one file from tests/ktest/ that defines
 # ktest_main(): the board calls it after boot instead of loading apps.
 
-KERNEL_DIRS := kernel kernel/arch/cortex-m hal drivers capsules boards/$(BOARD)
+# The arch layer: what every Cortex-M shares, then the board's MPU
+# flavour (ARCH_MPU, mk/config.mk): the build picks the files.
+KERNEL_DIRS := kernel kernel/arch/cortex-m kernel/arch/$(ARCH_MPU) hal drivers capsules \
+               boards/$(BOARD)
 KERNEL_SRCS := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
 KERNEL_LD   := boards/$(BOARD)/layout.ld

@@ -57,7 +57,7 @@ static void run(void)
 static uint32_t call(uint32_t cmd, uint32_t arg, uint32_t *len)
 {
     const struct driver *drv = nvs_driver(&cap);
-    struct syscall_ret r = drv->command(drv, pid, cmd, arg, 0);
+    struct syscall_ret r = command_ret_unpack(drv->command(drv, pid, cmd, arg, 0));
     struct fk_upcall up;
 
     assert_int_equal(r.variant, RET_SUCCESS);
