@@ -23,6 +23,7 @@ HALF = 65536
 CROSS_BELOW, CROSS_ABOVE = 333, 467   # tests/ktest/fram_cross.c
 REGION = 4096                         # BOARD_NVS_REGION_SIZE
 APPS_PER_BOOT = 8                     # the board's process limit
+ODD_OWNER, ODD_LENGTH = 0xF00, 1000   # a region placed before the apps' ones
 
 
 def ktest(name):
@@ -88,22 +89,31 @@ def regions(img):
 
 def test_regions_on_both_halves_and_across_the_boundary_persist(qemu):
     img = str(qemu.tmp_path / "fram.img")
+    # A first region of an odd size (written with fram_inspect, which follows
+    # the format) puts the 4 KiB regions after it off the 64 KiB grid, so one
+    # of them spans 0x10000.
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import fram_inspect
+    with open(img, "wb") as f:
+        f.write(fram_inspect.build_image([(ODD_OWNER, ODD_LENGTH)], SIZE))
     groups = [list(range(0x100 + g * APPS_PER_BOOT, 0x100 + (g + 1) * APPS_PER_BOOT))
               for g in range(3)]
     apps = [counters(qemu, ids) for ids in groups]
-    # Three boots of 8 new owners each: 24 regions of 4 KiB, the 16th across
-    # 0x10000, the last 8 wholly in the upper half (device 0x51).
+    # Three boots of 8 new owners each: 24 regions of 4 KiB, one across
+    # 0x10000, at least 8 wholly in each half (devices 0x50 and 0x51).
     for a in apps:
         out = boot(qemu, KERNEL, img, a)
         assert out.status == 0 and not out.timed_out, out.output
         assert booted(out.output) == [1] * APPS_PER_BOOT
     regs = regions(img)
-    assert sorted(r["owner"] for r in regs) == sorted(sum(groups, []))
-    below = [r for r in regs if r["data"] + r["length"] <= HALF]
-    across = [r for r in regs if r["data"] < HALF < r["data"] + r["length"]]
-    above = [r for r in regs if r["data"] >= HALF]
-    assert len(across) == 1 and len(above) >= APPS_PER_BOOT and below
-    assert all(r["length"] == REGION for r in regs)
+    assert sorted(r["owner"] for r in regs) == sorted(sum(groups, [ODD_OWNER]))
+    regs_apps = [r for r in regs if r["owner"] != ODD_OWNER]
+    below = [r for r in regs_apps if r["data"] + r["length"] <= HALF]
+    across = [r for r in regs_apps if r["data"] < HALF < r["data"] + r["length"]]
+    above = [r for r in regs_apps if r["data"] >= HALF]
+    assert len(across) == 1
+    assert len(above) >= APPS_PER_BOOT and len(below) >= APPS_PER_BOOT
+    assert all(r["length"] == REGION for r in regs_apps)
     # Each owner finds its own count again (the second boot it has seen),
     # on both halves and across the boundary.
     for a in (apps[0], apps[1], apps[2]):
