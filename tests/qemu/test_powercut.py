@@ -19,13 +19,6 @@ import powercut  # noqa: E402
 
 CUTS = int(os.environ.get("POWERCUT_CUTS", "12"))
 BYTE_CUTS = int(os.environ.get("POWERCUT_BYTE_CUTS", "24"))
-# Format 1 (a chain of headers from address 0) reads a random chip as a
-# corrupt table, and a cut inside the first header bytes written on an erased
-# chip too (issue 11 section 1: only byte cuts reach that point); the format
-# that fixes it must pass.
-FORMAT1 = fram_inspect.NVR_VERSION == 1
-format1_fails = pytest.mark.xfail(FORMAT1, strict=True,
-                                  reason="format 1: erased/random chips (issue 11, 1)")
 
 
 def run_powercut(*args):
@@ -36,8 +29,7 @@ def run_powercut(*args):
     return dict(re.findall(r"(\w+) (\d+)", r.stdout.splitlines()[-2]))
 
 
-@pytest.mark.parametrize("state", [
-    "zero", "erased", pytest.param("random", marks=format1_fails)])
+@pytest.mark.parametrize("state", powercut.STARTS)
 def test_short_powercut_run_keeps_every_invariant(state):
     figures = run_powercut("--start", state, "--cuts", CUTS, "--seed", 7, "--cuts-per-run", 4,
                            "--fresh-every", 2)
@@ -46,9 +38,7 @@ def test_short_powercut_run_keeps_every_invariant(state):
     assert int(figures["allocations"]) >= 2   # the recorded runs allocated regions
 
 
-@pytest.mark.parametrize("state", [
-    "zero", pytest.param("erased", marks=format1_fails),
-    pytest.param("random", marks=format1_fails)])
+@pytest.mark.parametrize("state", powercut.STARTS)
 def test_byte_granular_cuts(state):
     """Every byte boundary is a cut point: a third of the cuts land just
     before or after a change of the region table, a third in record saves."""
