@@ -32,7 +32,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define STDOUT_FD 1
+#define STDOUT_FD   1
 #define HEADER_SIZE 8
 
 typedef ssize_t (*pwrite_fn)(int, const void *, size_t, off_t);
@@ -89,8 +89,7 @@ static int is_image(int fd)
 {
     struct stat st;
 
-    return out_fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == image_dev &&
-           st.st_ino == image_ino;
+    return out_fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == image_dev && st.st_ino == image_ino;
 }
 
 static ssize_t traced_pwrite(pwrite_fn fn, int fd, const void *buf, size_t n, off_t off)
