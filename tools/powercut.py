@@ -25,8 +25,9 @@ Two granularities:
     transaction and so every byte boundary is a cut point, as on a real I2C
     FRAM, which keeps each byte as it is acknowledged. A third of the cuts
     go to the states just before and after each change of the region table
-    (header bytes land one at a time), a third to atomic-record saves, the
-    rest anywhere. Recovery boots use the production kernel (build/kernel.elf):
+    (header bytes land one at a time), a quarter to atomic-record saves, a
+    quarter to the last 8 states of each save (where the new version lands),
+    the rest anywhere. Recovery boots use the production kernel (build/kernel.elf):
     they test what a real board does after the cut.
 
 Starting states (--start): a zeroed chip, an erased chip (all 0xFF), a chip
@@ -96,6 +97,7 @@ CLEAR = 0x00
 ERASED = 0xFF
 HEADER = 8            # powercut_shim.c: u64 UART byte count before each image
 NEAR_COMMIT = 48      # byte mode: states before a table change that are aimed at
+SAVE_TAIL = 8         # byte mode: last states of a record save that are aimed at
 RUN_TIMEOUT = 120     # seconds for one boot (byte mode writes ~20,000 images)
 
 
@@ -339,7 +341,9 @@ class Recorder:
         self.any = Reservoir(k, rng)
         self.save = Reservoir(k, rng)
         self.near = Reservoir(k, rng)
+        self.save_end = Reservoir(k, rng)
         self.recent = []      # the last NEAR_COMMIT states, not yet offered to `near`
+        self.tail = []        # the last SAVE_TAIL states of the record save under way
         self.after_change = False
         self.n = 0
 
@@ -351,6 +355,13 @@ class Recorder:
         self.any.offer(item)
         if in_save(uart_text(uart_at)):
             self.save.offer(item)
+            self.tail = (self.tail + [item])[-SAVE_TAIL:]
+        elif self.tail:
+            # A save just ended: its last states are where the new version
+            # lands (the commit bytes), rare among the save's hundreds.
+            for old in self.tail:
+                self.save_end.offer(old)
+            self.tail = []
         if not self.byte_cuts:
             return
         if changed or self.after_change:
@@ -366,12 +377,14 @@ class Recorder:
                 self.recent.pop(0)
 
     def choose(self, k, rng):
-        """k cut states, in order of the run. Byte cuts: a third near table
-        changes, a third in record saves, the rest uniform over the run.
-        64-byte cuts (a few hundred states): half in record saves, the rest
-        uniform. Fewer aimed ones where the run had fewer such states."""
+        """k cut states, in order of the run. Byte cuts: a quarter near table
+        changes, a quarter in record saves, a quarter in the last states of
+        a save, the rest uniform over the run. 64-byte cuts (a few hundred
+        states): half in record saves, the rest uniform. Fewer aimed ones
+        where the run had fewer such states."""
         picks = {}
-        aimed = [(self.near.items, k // 3), (self.save.items, k // 3)] if self.byte_cuts \
+        aimed = [(self.near.items, k // 4), (self.save.items, k // 4),
+                 (self.save_end.items, k // 4)] if self.byte_cuts \
             else [(self.save.items, k // 2)]
         for pool, n in aimed:
             for item in rng.sample(pool, min(len(pool), n)):
@@ -457,7 +470,7 @@ def main():
                     raise Violation("the workload wrote nothing")
                 loaded = settings_gens(out)[2]
                 near = {it[0] for it in rec.near.items}
-                save = {it[0] for it in rec.save.items}
+                save = {it[0] for it in rec.save.items + rec.save_end.items}
                 for idx, uart_at, cut in rec.choose(want, rng):
                     saved, saving, _ = settings_gens(out[:uart_at])
                     last = saved[-1] if saved else (int(loaded[0]) if loaded else 0)
