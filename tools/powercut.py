@@ -26,7 +26,7 @@ Two granularities:
     FRAM, which keeps each byte as it is acknowledged. A third of the cuts
     go to the states just before and after each change of the region table
     (header bytes land one at a time), a quarter to atomic-record saves, a
-    quarter to the last 8 states of each save (where the new version lands),
+    quarter to the last 4 states of each save (where the new version lands),
     the rest anywhere. Recovery boots use the production kernel (build/kernel.elf):
     they test what a real board does after the cut.
 
@@ -97,7 +97,7 @@ CLEAR = 0x00
 ERASED = 0xFF
 HEADER = 8            # powercut_shim.c: u64 UART byte count before each image
 NEAR_COMMIT = 48      # byte mode: states before a table change that are aimed at
-SAVE_TAIL = 8         # byte mode: last states of a record save that are aimed at
+SAVE_TAIL = 4         # byte mode: last states of a record save that are aimed at
 RUN_TIMEOUT = 120     # seconds for one boot (byte mode writes ~20,000 images)
 
 
