@@ -48,25 +48,31 @@ $(BUILD)/ktest/%.elf: $(BUILD)/kernel/tests/ktest/%.c.o $(KERNEL_OBJS) $(KERNEL_
 # Kernel variants: the same sources built with other build constants, each
 # in its own folder, for the tests that need them:
 #   chunk1    every FRAM write byte is its own I2C transaction, so each byte
-#             boundary is a power-cut point (tools/powercut.py --byte-cuts)
+#             boundary is a power-cut point (tools/powercut.py --byte-cuts);
+#             the storage area leaves 512 guard bytes at both ends of the
+#             chip, which the harness checks are never written
+#   guard     the same area with the normal write chunk: the byte-cut
+#             harness's recovery boots
 #   fram128k  the board described with a 128 KiB FRAM at 0x50/0x51
 #             (tests/qemu/test_fram_large.py)
 # $(BUILD)/variant/<name>/kernel.elf, and the ktests listed for it in
-# $(BUILD)/variant/<name>/ktest/.
-KVARIANTS := chunk1 fram128k
-KVARIANT_CFLAGS_chunk1   := -DI2C_FRAM_WRITE_CHUNK=1
+# $(BUILD)/variant/<name>/ktest/. Their objects depend on this file, so a
+# change of a variant's flags rebuilds them.
+KVARIANTS := chunk1 guard fram128k
+KVARIANT_CFLAGS_chunk1   := -DI2C_FRAM_WRITE_CHUNK=1 -DBOARD_NVS_AREA_GUARD=512
+KVARIANT_CFLAGS_guard    := -DBOARD_NVS_AREA_GUARD=512
 KVARIANT_CFLAGS_fram128k := -DBOARD_FRAM_KIB=128
 KVARIANT_KTESTS_fram128k := fram_write fram_verify fram_cross
 
 define kvariant_rules
 KVARIANT_OBJS_$(1) := $$(patsubst %,$(BUILD)/variant/$(1)/obj/%.o,$$(KERNEL_SRCS))
 
-$(BUILD)/variant/$(1)/obj/%.c.o: %.c
+$(BUILD)/variant/$(1)/obj/%.c.o: %.c mk/kernel.mk
 	@mkdir -p $$(dir $$@)
 	@echo "CC     $$< ($(1))"
 	@$$(CC) $$(KERNEL_CFLAGS) $$(KVARIANT_CFLAGS_$(1)) -c $$< -o $$@
 
-$(BUILD)/variant/$(1)/obj/%.S.o: %.S
+$(BUILD)/variant/$(1)/obj/%.S.o: %.S mk/kernel.mk
 	@mkdir -p $$(dir $$@)
 	@echo "AS     $$< ($(1))"
 	@$$(CC) $$(KERNEL_CFLAGS) $$(KVARIANT_CFLAGS_$(1)) -c $$< -o $$@

@@ -23,12 +23,14 @@ Two granularities:
   * --byte-cuts: the kernel variant built with I2C_FRAM_WRITE_CHUNK=1
     (build/variant/chunk1/kernel.elf, mk/kernel.mk): every byte is its own
     transaction and so every byte boundary is a cut point, as on a real I2C
-    FRAM, which keeps each byte as it is acknowledged. A third of the cuts
+    FRAM, which keeps each byte as it is acknowledged. A quarter of the cuts
     go to the states just before and after each change of the region table
     (header bytes land one at a time), a quarter to atomic-record saves, a
     quarter to the last 4 states of each save (where the new version lands),
-    the rest anywhere. Recovery boots use the production kernel (build/kernel.elf):
-    they test what a real board does after the cut.
+    the rest anywhere. The byte-cut variants leave 512 guard bytes at both
+    ends of the chip outside the storage area, so "nothing written outside
+    the area" is checked too. Recovery boots use the variant with the same
+    area and the normal write chunk (build/variant/guard/kernel.elf).
 
 Starting states (--start): a zeroed chip, an erased chip (all 0xFF), a chip
 of seeded random bytes, or all three in turn (each fresh chip takes the
@@ -54,9 +56,9 @@ On every boot after a cut:
     cuts) passes its own checks;
   * the image after the recovery boot passes the same table checks, and
     every region live at the cut is still there.
-The managed area is the whole chip on this board, so "nothing written
-outside the area" is checked by the host cut tests (tests/host), where the
-area lies inside the device.
+  * with --byte-cuts (whose kernels leave 512 guard bytes at both ends of
+    the chip): no byte outside the storage area ever changes, in any
+    state or after any recovery boot.
 
 Usage
 -----
@@ -85,6 +87,10 @@ import qemu as qemu_tool  # noqa: E402
 BUILD = os.path.join(ROOT, "build")
 KERNEL = os.path.join(BUILD, "kernel.elf")
 BYTE_KERNEL = os.path.join(BUILD, "variant", "chunk1", "kernel.elf")
+GUARD_KERNEL = os.path.join(BUILD, "variant", "guard", "kernel.elf")
+# The byte-cut variants (chunk1, guard) leave this many bytes at both ends
+# of the chip outside the storage area (mk/kernel.mk, BOARD_NVS_AREA_GUARD).
+BYTE_AREA_GUARD = 512
 SHIM_SRC = os.path.join(ROOT, "tools", "powercut_shim.c")
 SHIM = os.path.join(BUILD, "powercut", "powercut_shim.so")
 WORKLOAD = ["settings", "nvs_stress"]  # recorded runs: records, raw writes, allocations
@@ -130,10 +136,24 @@ def start_image(kind, size, seed):
     raise ValueError(kind)
 
 
+# The storage area of the kernel under test: [start, start + length).
+AREA = {"start": 0, "guard": 0}
+
+
+def area_of(img):
+    return AREA["start"], len(img) - AREA["start"] - AREA["guard"]
+
+
+def outside(img):
+    """The bytes of an image outside the storage area."""
+    start, length = area_of(img)
+    return img[:start] + img[start + length:]
+
+
 def inspect(img):
     """(owner -> (data address, length), fram_inspect's table) of an image;
     Violation if fram_inspect finds any."""
-    table = fram_inspect.scan(img, 0, len(img))
+    table = fram_inspect.scan(img, *area_of(img))
     violations, _ = fram_inspect.check(table, False)
     if violations:
         raise Violation("; ".join(violations))
@@ -157,7 +177,8 @@ class StateChecker:
     check needs consecutive write-backs (the state right after a header
     commit), so it is off when states are a whole boot apart."""
 
-    def __init__(self, before, log, check_clear=True):
+    def __init__(self, before, log, check_clear=True, guard=None):
+        self.guard = guard    # the bytes outside the area, as they must stay
         self.prev = before
         self.prev_table = None
         self.log = log
@@ -172,6 +193,8 @@ class StateChecker:
             regs, table = inspect(img)
         except Violation as e:
             raise Violation(f"write {i}: {e}") from None
+        if self.guard is not None and outside(img) != self.guard:
+            raise Violation(f"write {i}: a byte outside the storage area changed")
         for owner, span in self.prev.items():
             if regs.get(owner) != span:
                 raise Violation(f"write {i}: region of owner {owner:#x} at {span[0]:#x} lost")
@@ -190,9 +213,9 @@ class StateChecker:
         return changed
 
 
-def check_states(states, before, log, check_clear=True):
+def check_states(states, before, log, check_clear=True, guard=None):
     """Check a list of states; returns the regions of the last one."""
-    c = StateChecker(before, log, check_clear)
+    c = StateChecker(before, log, check_clear, guard)
     for img in states:
         c.feed(img)
     return c.prev
@@ -334,8 +357,8 @@ class Recorder:
     """Checks each state as it arrives and keeps the candidate cut states:
     (index, uart offset, image) in three reservoirs."""
 
-    def __init__(self, before, log, k, rng, byte_cuts):
-        self.checker = StateChecker(before, log)
+    def __init__(self, before, log, k, rng, byte_cuts, guard=None):
+        self.checker = StateChecker(before, log, guard=guard)
         self.log = log
         self.byte_cuts = byte_cuts
         self.any = Reservoir(k, rng)
@@ -424,10 +447,14 @@ def main():
 
     kernel = os.path.abspath(args.kernel) if args.kernel else (
         BYTE_KERNEL if args.byte_cuts else KERNEL)
-    # Recovery boots only need the kernel's scan and the app's reads: the
-    # production kernel does them (twice as fast as the byte-chunk one).
-    recovery_kernel = os.path.abspath(args.kernel) if args.kernel else KERNEL
-    for k in {kernel, KERNEL}:
+    # Recovery boots only need the kernel's scan and the app's reads: a
+    # kernel with the normal write chunk does them (twice as fast as the
+    # byte-chunk one), with the same storage area.
+    recovery_kernel = os.path.abspath(args.kernel) if args.kernel else (
+        GUARD_KERNEL if args.byte_cuts else KERNEL)
+    if args.byte_cuts and not args.kernel:
+        AREA["start"] = AREA["guard"] = BYTE_AREA_GUARD
+    for k in {kernel, recovery_kernel}:
         if not os.path.exists(k):
             sys.exit(f"powercut: {k} missing: run `make kernel ktests` (ktests builds the "
                      "variants)")
@@ -462,7 +489,8 @@ def main():
                 with open(fram, "wb") as f:
                     f.write(image)
                 want = min(args.cuts_per_run, args.cuts - log["cuts"])
-                rec = Recorder(tables, log, want, rng, args.byte_cuts)
+                guard = outside(image)
+                rec = Recorder(tables, log, want, rng, args.byte_cuts, guard)
                 status, out = stream(kernel, apps_bin, fram, rec)
                 log["runs"] += 1
                 check_boot(status, out, gen_range, log)
@@ -485,7 +513,8 @@ def main():
                     with open(cut_img, "rb") as f:
                         after = f.read()
                     try:
-                        check_states([after], parse_table(cut), log, check_clear=False)
+                        check_states([after], parse_table(cut), log, check_clear=False,
+                                     guard=guard)
                     except Violation as e:
                         raise Violation(f"after the recovery boot from write {idx}: {e}") \
                             from None

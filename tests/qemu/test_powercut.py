@@ -114,3 +114,23 @@ def test_harness_reads_the_table_through_fram_inspect(tmp_path, monkeypatch):
     monkeypatch.setattr(fram_inspect, "check", lambda table, strict: (["planted"], []))
     with pytest.raises(powercut.Violation, match="planted"):
         powercut.check_states(states[:1], {}, {"allocations": 0})
+
+
+def test_harness_catches_a_write_outside_the_area(monkeypatch):
+    """Byte cuts run a kernel whose area leaves guard bytes at both ends;
+    a state in which one of them changed is a violation."""
+    monkeypatch.setitem(powercut.AREA, "start", powercut.BYTE_AREA_GUARD)
+    monkeypatch.setitem(powercut.AREA, "guard", powercut.BYTE_AREA_GUARD)
+    chip = bytes(powercut.qemu_tool.FRAM_SIZE)
+    guard = powercut.outside(chip)
+    assert len(guard) == 2 * powercut.BYTE_AREA_GUARD
+    powercut.check_states([chip], {}, {"allocations": 0}, guard=guard)
+    for at in (0, powercut.BYTE_AREA_GUARD - 1, len(chip) - powercut.BYTE_AREA_GUARD,
+               len(chip) - 1):
+        bad = bytearray(chip)
+        bad[at] = 0x01
+        with pytest.raises(powercut.Violation, match="outside the storage area"):
+            powercut.check_states([bytes(bad)], {}, {"allocations": 0}, guard=guard)
+    inside = bytearray(chip)
+    inside[len(chip) // 2] = 0x01   # free space inside the area
+    powercut.check_states([bytes(inside)], {}, {"allocations": 0}, guard=guard)
