@@ -104,7 +104,7 @@ ERASED = 0xFF
 HEADER = 8            # powercut_shim.c: u64 UART byte count before each image
 NEAR_COMMIT = 48      # byte mode: states before a table change that are aimed at
 SAVE_TAIL = 4         # byte mode: last states of a record save that are aimed at
-RUN_TIMEOUT = 120     # seconds for one boot (byte mode writes ~20,000 images)
+RUN_TIMEOUT = 120     # seconds for one boot (a byte-cut run writes ~12,000 images)
 
 
 class Violation(Exception):
