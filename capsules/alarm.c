@@ -68,8 +68,7 @@ static void alarm_fired(void *ctx)
         a->hw->ops->disarm(a->hw);
 }
 
-static struct syscall_ret arm(struct alarm_capsule *a, proc_id_t pid, uint32_t reference,
-                              uint32_t dt)
+static command_ret_t arm(struct alarm_capsule *a, proc_id_t pid, uint32_t reference, uint32_t dt)
 {
     unsigned s = proc_id_slot(pid);
     struct alarm_entry *e = &a->entry[s];
@@ -92,7 +91,7 @@ static struct syscall_ret arm(struct alarm_capsule *a, proc_id_t pid, uint32_t r
     return sys_success_u32(reference + dt);
 }
 
-static struct syscall_ret stop(struct alarm_capsule *a, proc_id_t pid)
+static command_ret_t stop(struct alarm_capsule *a, proc_id_t pid)
 {
     unsigned s = proc_id_slot(pid);
 
@@ -108,8 +107,8 @@ static struct syscall_ret stop(struct alarm_capsule *a, proc_id_t pid)
     return sys_success();
 }
 
-static struct syscall_ret alarm_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
-                                        uint32_t arg1, uint32_t arg2)
+static command_ret_t alarm_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
+                                   uint32_t arg1, uint32_t arg2)
 {
     struct alarm_capsule *a = drv->ctx;
 
