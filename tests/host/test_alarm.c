@@ -82,7 +82,7 @@ static int setup(void **state)
 
 static struct syscall_ret cmd(proc_id_t pid, uint32_t c, uint32_t a1, uint32_t a2)
 {
-    return alarm.drv.command(&alarm.drv, pid, c, a1, a2);
+    return command_ret_unpack(alarm.drv.command(&alarm.drv, pid, c, a1, a2));
 }
 
 /* Run the hardware until `until` (true time) or until nothing is armed. */
