@@ -91,6 +91,11 @@ _Static_assert(offsetof(struct process, queue_len) == PROC_OFF_QUEUE_LEN, "kerne
 extern struct process procs[PROC_MAX];
 extern unsigned proc_count; /* slots 0 .. proc_count-1 are in use */
 
+/* The last generation a live process may have: proc_id() keeps 24 bits.
+ * A slot that would need more is stopped instead (proc_start). */
+#define PROC_GEN_BITS 24
+#define PROC_GEN_LAST ((1u << PROC_GEN_BITS) - 1u)
+
 static inline proc_id_t proc_id(const struct process *p)
 {
     return (p->generation << 8) | p->index;
@@ -107,7 +112,8 @@ static inline bool proc_alive(const struct process *p)
 }
 
 /* (Re)start: fresh generation, grants freed, registers per Tock's start
- * contract. Memory block kept. */
+ * contract. Memory block kept. A slot whose generations are used up
+ * (PROC_GEN_LAST) is terminated instead, so no id ever repeats. */
 void proc_start(struct process *p);
 
 /* p faulted (fault: the CPU's fault status, or NULL when the kernel itself
@@ -123,7 +129,8 @@ bool proc_in_ram(const struct process *p, uint32_t addr, uint32_t len);
 /* ... or inside its flash image. */
 bool proc_in_flash(const struct process *p, uint32_t addr, uint32_t len);
 
-/* Move the break; false if it would leave the block or reach the grants. */
+/* Move the break; false if it would leave the block, reach the grants, or
+ * go below the end of a buffer the process has allowed in its RAM. */
 bool proc_set_break(struct process *p, uint32_t new_break);
 
 /* The hardware frame on top of the process stack. */

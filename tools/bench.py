@@ -478,6 +478,9 @@ def main():
 
     result["footprint"] = footprint()
     bench_kv.measure(result)
+    if not args.skip_trace:
+        import bench_scale  # here: it imports this module (alarm figures at N = 2, 4, 8)
+        bench_scale.measure(result)
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
     with open(args.json, "w") as f:
         json.dump(result, f, indent=2, sort_keys=True)
