@@ -58,15 +58,14 @@ def test_capacity_is_exactly_seven_regions_then_nomem(qemu):
     assert len(re.findall(r"nvstorage: region for owner 0x7\w\w at", out)) == FULL
     assert out.count(f"nv_guard: get size failed: error {TOCK_NOMEM}, size 0") == 1
     assert out.count("nv_guard: done") == FULL
-    refused = re.findall(r"nvstorage: no region for owner 0x(\w+): (\d+) bytes asked, (\d+) left",
-                         out)
+    refused = re.findall(r"nvstorage: no room for owner 0x(\w+): (\d+) asked, (\d+) left", out)
     assert len(refused) == 1 and refused[0][1:] == (str(REGION), str(LEFT))
     table = fi.scan(open(fram, "rb").read(), 0, FRAM_SIZE)
     assert len(table["regions"]) == FULL and table["free"] == LEFT
     # The refused owner asks again on the next boot: still NOMEM, logged once.
     again = boot(qemu, fram, pack_guard(qemu.tmp_path, "late", 0x7FF), status=EXIT_MISMATCH)
     assert f"nv_guard: get size failed: error {TOCK_NOMEM}, size 0" in again
-    assert again.count("nvstorage: no region for owner 0x7ff") == 1
+    assert again.count("nvstorage: no room for owner 0x7ff") == 1
 
 
 def test_overlapping_records_refuse_allocation_with_nomem(qemu):
@@ -76,9 +75,9 @@ def test_overlapping_records_refuse_allocation_with_nomem(qemu):
     img[fi.NVR_POS_SIZE:2 * fi.NVR_POS_SIZE] = bad + bad
     fram.write_bytes(bytes(img))
     out = boot(qemu, fram, "nv_guard", status=EXIT_MISMATCH)
-    assert "overlaps the regions before it; no allocation past it" in out
+    assert "nvstorage: record at 0x28 overlaps; no allocation" in out
     assert f"nv_guard: get size failed: error {TOCK_NOMEM}, size 0" in out
-    assert "(table damaged: allocation stopped)" in out
+    assert "(table refused)" in out
     assert fram.read_bytes() == bytes(img), "written into a table it refused"
 
 
@@ -90,7 +89,7 @@ def test_format1_image_is_refused_with_nomem(qemu):
     img[0:40] = h + h
     fram.write_bytes(bytes(img))
     out = boot(qemu, fram, "nv_guard", status=EXIT_MISMATCH)
-    assert "nvstorage: format-1 table at 0x0: not used, nothing allocated" in out
+    assert "nvstorage: format-1 table: refused (tools/fram_tool.py migrate)" in out
     assert f"nv_guard: get size failed: error {TOCK_NOMEM}, size 0" in out
     assert fram.read_bytes() == bytes(img)
 
