@@ -28,10 +28,18 @@ endif
 WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
               -Wpointer-arith -Wundef -Wno-missing-field-initializers
 
+# The board's MPU flavour: kernel/arch/$(ARCH_MPU)/ (armv7m: PMSAv7).
+ARCH_MPU   ?= armv7m
+# 1: system call fast paths and direct process-to-process switches; 0: every
+# call through syscall_entry() and every switch through the kernel loop
+# (kernel/hotpath.h). Build the second in its own folder, e.g.
+# `make kernel KERNEL_FASTPATH=0 BUILD=build/nofast`.
+KERNEL_FASTPATH ?= 1
+
 # Kernel: freestanding, size-optimised, dead code dropped at link time.
 KERNEL_CFLAGS := $(ARCH_FLAGS) -std=gnu11 -Os -g3 $(WARN_FLAGS) -ffreestanding \
                  -ffunction-sections -fdata-sections -fno-common -I. -MMD -MP \
-                 -DKERNEL_VERSION='"$(VERSION)"'
+                 -DKERNEL_VERSION='"$(VERSION)"' -DKERNEL_FASTPATH=$(KERNEL_FASTPATH)
 KERNEL_LDFLAGS := $(ARCH_FLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
                   -Wl,--no-warn-rwx-segments
 
