@@ -227,7 +227,7 @@ def test_fram_of_random_bytes_is_an_empty_table(qemu):
     noise = random.Random(SEED).randbytes(FRAM_SIZE)
     fram.write_bytes(noise)
     out = fram_boot(qemu, fram, "nv_guard", "ticker")
-    assert "nvstorage: 0 regions, END at position 0" in out
+    assert "nvstorage: 0 regions, END at 0," in out
     assert "nv_guard: no block yet (region of 4096 bytes)" in out
     assert "nv_guard: done" in out and ticker_ran(out)
     after = fram.read_bytes()
@@ -260,7 +260,7 @@ def test_fram_damaged_record_loses_only_its_region(qemu):
     fram.write_bytes(bytes(img))
     before = bytes(img)
     out = fram_boot(qemu, fram, "evil_region", "nv_guard", "hello")
-    assert f"nvstorage: damaged record at {hex(POS)} (position 1)" in out
+    assert f"nvstorage: damaged record at {hex(POS)}: its region lost, others kept" in out
     # The region before it still works; the victim gets a new, zeroed
     # region, never one over its old data.
     assert "evil_region: done, 0 accepted" in out
@@ -283,7 +283,7 @@ def test_fram_header_claiming_huge_length(qemu):
     out = fram_boot(qemu, fram, "evil_region", "nv_guard")
     # Not a record that fits: with the zero position after it, it reads as a
     # lost END, which the boot rewrites; both apps then get fresh regions.
-    assert "nvstorage: 0 regions, END at position 0" in out
+    assert "nvstorage: 0 regions, END at 0," in out
     assert "evil_region: done, 0 accepted" in out and "nv_guard: done" in out
     rc, text = inspect(fram)
     assert rc == 0 and "2 regions" in text, text
