@@ -59,6 +59,10 @@ void driver_table_build(const struct kernel_config *cfg)
 int driver_index(uint32_t number)
 {
     unsigned h = hash(number);
+    const struct driver *first = kernel_fast.driver_hash[h];
+
+    if (first != NULL && first->number == number)
+        return driver_hash_index[h]; /* the common case: no probing */
 
     /* Ends at the first free slot: there is always one. */
     while (kernel_fast.driver_hash[h] != NULL) {
@@ -71,7 +75,12 @@ int driver_index(uint32_t number)
 
 int driver_index_of(const struct driver *drv)
 {
-    int d = driver_index(drv->number);
+    unsigned h = hash(drv->number);
+    int d;
+
+    if (kernel_fast.driver_hash[h] == drv)
+        return driver_hash_index[h]; /* the common case: no probing */
+    d = driver_index(drv->number);
 
     return d >= 0 && kernel_cfg->drivers[d] == drv ? d : -1;
 }

@@ -24,7 +24,7 @@ extern struct process *sched_current;
 
 /* True when an interrupt bottom half or a deferred call is waiting: the
  * running process then yields the CPU to the kernel loop. */
-static inline bool sched_kernel_work_pending(void)
+static inline __attribute__((always_inline)) bool sched_kernel_work_pending(void)
 {
     return arch_irq_any_pending() || deferred_any_pending();
 }

@@ -80,7 +80,7 @@ static void do_yield(struct process *p, struct arch_frame *f)
     case YIELD_WAIT_FOR: {
         int d = driver_index(f->r1);
 
-        if (d >= 0 && upcall_take_for(p, (unsigned)d, f->r2))
+        if (d >= 0 && p->queue_len != 0 && upcall_take_for(p, (unsigned)d, f->r2))
             break;
         /* An unknown driver never delivers: the process waits for good,
          * as it asked. */
@@ -256,6 +256,26 @@ static const class_fn class_table[] = {
     [SYSCALL_ALLOW_USERSPACE_READ] = sys_allow_userspace_read,
 };
 
+/* After a call that may have blocked the caller: switch or trap if it
+ * did, trap if the kernel has work, else resume. */
+static enum arch_trap after_call(struct process *p)
+{
+    if (p->state != PROC_RUNNABLE)
+        return sched_block();
+    if (sched_kernel_work_pending())
+        return TRAP_SYSCALL_DONE;
+    return TRAP_NONE;
+}
+
+enum arch_trap syscall_yield(struct arch_frame *f)
+{
+    struct process *p = sched_current;
+
+    p->ctx.sp = (uint32_t)f; /* upcall delivery works on proc_frame() */
+    do_yield(p, f);
+    return after_call(p);
+}
+
 enum arch_trap syscall_entry(struct arch_frame *f)
 {
     struct process *p = sched_current;
@@ -270,11 +290,7 @@ enum arch_trap syscall_entry(struct arch_frame *f)
     if (class >= sizeof(class_table) / sizeof(class_table[0]) || class_table[class] == NULL)
         return TRAP_SYSCALL;
     class_table[class](p, f);
-    if (p->state != PROC_RUNNABLE)
-        return sched_block();
-    if (sched_kernel_work_pending())
-        return TRAP_SYSCALL_DONE;
-    return TRAP_NONE;
+    return after_call(p);
 }
 
 void syscall_finish(struct process *p)

@@ -307,7 +307,8 @@ def switch_figures(fram):
     # folded into the same kernel pass.
     noise = ("alarm_bottom_half", "alarm_command", "arch_wait_for_interrupt")
     on_yield = [s for s in segs if s[0] == "SVC_Handler" and switched(s)
-                and "upcall_take_for" in s[2] and not any(n in s[2] for n in noise)]
+                and ("do_yield" in s[2] or "sys_yield" in s[2])
+                and not any(n in s[2] for n in noise)]
     on_wake = [s for s in segs if s[0] == "IRQ_Handler" and switched(s)]
     res["switch_on_yield"] = summary([s[1] for s in on_yield], on_yield)
     res["switch_on_wake"] = summary([s[1] for s in on_wake], on_wake)

@@ -189,13 +189,13 @@ SVC_Handler:
  * gave one inside its RAM) and return. Anything else: the general path. */
 fast_yield:
     ldr     r2, [r0, #F_R0]             /* yield variant */
-    cbnz    r2, general                 /* wait or wait-for: the general path */
+    cbnz    r2, yield_c                 /* wait or wait-for: in C */
     ldr     r3, =arch_current_ctx
     ldr     r3, [r3]                    /* the running process (its context comes first) */
     ldrb    r2, [r3, #PROC_OFF_QUEUE_LEN]
-    cbnz    r2, general                 /* an upcall to run: the general path delivers it */
+    cbnz    r2, yield_c                 /* an upcall to run: C delivers it */
     KERNEL_WORK r2, r1
-    cbnz    r2, general                 /* kernel work: the general path traps for it */
+    cbnz    r2, yield_c                 /* kernel work: C traps for it */
     ldr     r1, [r0, #F_R1]             /* address of the "upcall ran" flag, or 0 */
     cbz     r1, 1f                      /* none given */
     ldr     r2, [r3, #PROC_OFF_RAM_START]
@@ -242,6 +242,14 @@ fast_command:
     bx      lr                          /* no: straight back to the caller */
 2:  movs    r1, #TRAP_SYSCALL_DONE
     b       trap_to_kernel              /* yes: the kernel thread runs it first */
+
+/* Every other yield: syscall_yield() in C, which may block the caller
+ * and switch. */
+yield_c:
+    push    {r4, lr}                    /* EXC_RETURN; r4 keeps MSP 8-aligned */
+    bl      syscall_yield
+    pop     {r4, lr}
+    b       dispatch_trap
 #endif
 
 /* Every other call: syscall_entry() in C. */
