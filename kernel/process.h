@@ -40,12 +40,17 @@ enum proc_state {
     PROC_FAULTED,        /* faulted past the restart limit */
 };
 
-/* One queued upcall: which subscription, and its three arguments. */
-struct upcall_event {
-    uint8_t driver; /* index in the board's driver table */
-    uint8_t num;    /* subscribe number */
-    uint32_t arg[3];
+/* One queued upcall: which subscription (driver index in the board's
+ * table, subscribe number), and apart from it its three arguments: two
+ * arrays pack tighter than an array of padded structs. */
+struct upcall_key {
+    uint8_t driver;
+    uint8_t num;
 };
+
+/* wait_driver / wait_num of a process waiting for something that cannot
+ * come (an unknown driver, a number no driver has: numbers are < 255). */
+#define PROC_WAIT_NONE 0xffu
 
 struct process {
     /* Read by the arch layer's fast paths at the offsets of
@@ -56,11 +61,11 @@ struct process {
     uint8_t queue_len;  /* events queued, oldest at queue[queue_head] */
     uint8_t queue_head;
     uint8_t index;
-    uint8_t run_next; /* next in the scheduler's run queue (sched.c) */
-
-    enum proc_state state;
-    uint32_t generation; /* bumped on every (re)start: stale ids fail */
-    uint32_t slice_left; /* timeslice budget left, in SysTick cycles */
+    uint8_t run_next;              /* next in the scheduler's run queue (sched.c) */
+    uint8_t state;                 /* enum proc_state */
+    uint8_t wait_driver, wait_num; /* PROC_YIELD_WAIT_FOR: driver index, upcall */
+    uint32_t generation;           /* bumped on every (re)start: stale ids fail */
+    uint32_t slice_left;           /* timeslice budget left, in SysTick cycles */
 
     const uint8_t *flash; /* the whole TBF image */
     uint32_t flash_size;
@@ -75,9 +80,9 @@ struct process {
 
     void *grants[KERNEL_MAX_DRIVERS];
 
-    struct upcall_event queue[UPCALL_QUEUE_LEN]; /* a ring */
+    struct upcall_key queue_key[UPCALL_QUEUE_LEN]; /* a ring ... */
+    uint32_t queue_arg[UPCALL_QUEUE_LEN][3];       /* ... and its arguments */
     uint32_t upcalls_dropped;
-    uint32_t wait_driver, wait_num; /* PROC_YIELD_WAIT_FOR */
 
     unsigned restarts;
     uint32_t exit_code;

@@ -66,7 +66,7 @@ static inline __attribute__((always_inline)) struct process *pop(void)
 
 /* Queue p by its budget: with some left it goes first (it was preempted,
  * or woken); with none it gets a fresh budget at the back. */
-static inline __attribute__((always_inline)) void enqueue(struct process *p)
+static void enqueue(struct process *p)
 {
     if (p->slice_left != 0) {
         push_front(p);
@@ -83,7 +83,7 @@ void sched_wake(struct process *p)
 }
 
 /* p left the CPU with `left` cycles of budget: queue it if it can run. */
-static inline __attribute__((always_inline)) void sched_stopped(struct process *p, uint32_t left)
+static void sched_stopped(struct process *p, uint32_t left)
 {
     p->slice_left = left;
     if (p->state == PROC_RUNNABLE)

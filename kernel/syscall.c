@@ -84,8 +84,8 @@ static void do_yield(struct process *p, struct arch_frame *f)
             break;
         /* An unknown driver never delivers: the process waits for good,
          * as it asked. */
-        p->wait_driver = d >= 0 ? (uint32_t)d : UINT32_MAX;
-        p->wait_num = f->r2;
+        p->wait_driver = d >= 0 ? (uint8_t)d : PROC_WAIT_NONE;
+        p->wait_num = f->r2 < PROC_WAIT_NONE ? (uint8_t)f->r2 : PROC_WAIT_NONE;
         p->state = PROC_YIELD_WAIT_FOR;
         break;
     }
