@@ -6,7 +6,7 @@
 include mk/config.mk
 
 .DEFAULT_GOAL := all
-.PHONY: all setup kernel apps run debug check-app test test-build test-host test-qemu bench \
+.PHONY: all setup kernel apps run debug check-app test test-build test-host test-qemu bench bench-doc \
         clean fram-reset compdb mutants mutants-doc
 
 # Set-up check runs once per make invocation, before anything is built.
@@ -101,6 +101,6 @@ compdb: $(SETUP_STAMP)
 clean:
 	rm -rf $(BUILD)/kernel $(BUILD)/host $(BUILD)/apps $(BUILD)/ktest $(BUILD)/fuzz $(BUILD)/*.elf \
 	       $(BUILD)/*.bin $(BUILD)/*.map $(BUILD)/bench.json $(BUILD)/test-results \
-	       $(BUILD)/mutants $(BUILD)/mutants.json $(BUILD)/mutants.md \
+	       $(BUILD)/mutants $(BUILD)/mutants.json $(BUILD)/mutants.md $(BUILD)/variant \
 	       $(BUILD)/newlib-pic # where newlib was built before it moved to NEWLIB_PIC
 	@echo "kept $(BUILD)/fram.img (make fram-reset wipes it) and the newlib in $(NEWLIB_PIC)"
