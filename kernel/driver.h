@@ -136,9 +136,9 @@ struct storage_perms {
     uint32_t write_id; /* owner id of the region it allocates */
     uint32_t read_ids[STORAGE_MAX_IDS];
     uint32_t modify_ids[STORAGE_MAX_IDS];
-    uint16_t num_read;   /* regions it may read: owners listed */
-    uint16_t num_modify; /* regions it may write: owners listed */
-    bool has_write_id;   /* may own (allocate) a region */
+    uint8_t num_read;   /* regions it may read: owners listed */
+    uint8_t num_modify; /* regions it may write: owners listed */
+    bool has_write_id;  /* may own (allocate) a region */
 };
 
 /* NULL if pid is stale. */

@@ -72,6 +72,8 @@ struct process {
     uint32_t entry;  /* first instruction (Thumb bit clear) */
     uint32_t binary; /* start of the app binary: r0 at entry */
     char name[TBF_NAME_MAX + 1];
+    uint8_t restarts;         /* kernel_config.restart_limit is at most 255 */
+    uint16_t upcalls_dropped; /* events lost to a full queue (saturates) */
     struct storage_perms storage;
 
     uint32_t ram_size;
@@ -82,9 +84,7 @@ struct process {
 
     struct upcall_key queue_key[UPCALL_QUEUE_LEN]; /* a ring ... */
     uint32_t queue_arg[UPCALL_QUEUE_LEN][3];       /* ... and its arguments */
-    uint32_t upcalls_dropped;
 
-    unsigned restarts;
     uint32_t exit_code;
 };
 

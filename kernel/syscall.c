@@ -269,7 +269,7 @@ static enum arch_trap after_call(struct process *p)
 
 enum arch_trap syscall_yield(struct arch_frame *f)
 {
-    struct process *p = sched_current;
+    struct process *p = sched_running();
 
     p->ctx.sp = (uint32_t)f; /* upcall delivery works on proc_frame() */
     do_yield(p, f);
@@ -278,7 +278,7 @@ enum arch_trap syscall_yield(struct arch_frame *f)
 
 enum arch_trap syscall_entry(struct arch_frame *f)
 {
-    struct process *p = sched_current;
+    struct process *p = sched_running();
     uint32_t class = *(const uint16_t *)(f->pc - THUMB_INSN_BYTES) & SVC_IMM_MASK;
 
     /* No checks needed on f: the hardware stacked this frame with the

@@ -91,7 +91,8 @@ bool upcall_schedule(const struct driver *drv, proc_id_t pid, uint32_t num, uint
         return true;
     }
     if (p->queue_len == UPCALL_QUEUE_LEN) {
-        p->upcalls_dropped++;
+        if (p->upcalls_dropped != UINT16_MAX)
+            p->upcalls_dropped++;
         return false;
     }
     k = at(p, p->queue_len++);

@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import qemu as qemu_tool  # noqa: E402
 import bench_kv  # noqa: E402  (the key-value store's figures)
+import bench_figures as figs  # noqa: E402  (labels, targets, references)
 
 BUILD = os.path.join(ROOT, "build")
 KERNEL = os.path.join(BUILD, "kernel.elf")
@@ -449,83 +450,41 @@ def footprint():
 
 # ---------------------------------------------------------------- headline
 
-# The hot-path figures of issue 12, each with our count, the target, the
-# count before the work (the issue's "us now") and FreeRTOS-MPU's counts.
-# The FreeRTOS-MPU numbers are reference constants MEASURED ELSEWHERE, not by
-# this script: its demo CORTEX_MPU_M3_MPS2_QEMU_GCC (kernel 78069a79,
-# arm-none-eabi-gcc 12.2, -Os) on the same QEMU machine, counted the same
-# way (-icount shift=0 -singlestep -d exec,nochain, from the caller's first
-# instruction to its next). None: no comparable figure.
-REFERENCE_SOURCE = ("FreeRTOS-MPU figures measured elsewhere (issue 12): demo "
-                    "CORTEX_MPU_M3_MPS2_QEMU_GCC, kernel 78069a79, arm-none-eabi-gcc 12.2, -Os, "
-                    "QEMU mps2-an385, -icount shift=0 -singlestep -d exec,nochain")
-HEADLINE = [
-    # key, label, target, before, FreeRTOS-MPU v2, v1, hand-written floor, description
-    ("null_command", "null command round trip (alarm cmd 1)", 40, 117, 183, 44, 22,
-     "instructions from an app's `svc 2` (alarm command 1, frequency) to its next instruction"),
-    ("yield_no_wait", "yield-no-wait, nothing pending", 30, 67, None, None, None,
-     "instructions from `svc 0` (yield-no-wait, no upcall queued) to the next instruction"),
-    ("switch_on_yield", "context switch on yield", 90, 252, 101, 93, 20,
-     "kernel instructions from a blocking yield-wait-for's `svc` to the other app's next "
-     "instruction"),
-    ("switch_on_timeslice", "context switch on timeslice", 90, 199, None, None, None,
-     "kernel instructions from the SysTick exception that ends a slice to the other app's next "
-     "instruction"),
-    ("upcall_round_trip", "upcall round trip (set 0 ahead + wait-for)", 200, 584, 600, 204, 44,
-     "instructions for alarm command 5 with dt 0 (fires inside the command) plus the "
-     "yield-wait-for that returns its upcall, both svc counted"),
-    ("switch_on_wake", "switch on wake-up (timer irq -> sleeper)", 250, 639, None, None, None,
-     "kernel instructions from the timer interrupt that ends a sleep, taken while another app "
-     "spins, to the sleeper's next instruction (alarm capsule bookkeeping included)"),
-    ("kernel_flash_bytes", "kernel flash (bytes)", 16384, 18844, 20373, 16337, None,
-     "text + rodata + data of build/kernel.elf (FreeRTOS: core only)"),
-    ("kernel_static_ram_bytes", "kernel static RAM incl. process table (bytes)", 4096, 4040,
-     2617, 533, None,
-     "data + bss of build/kernel.elf without the kernel stack (FreeRTOS: plus 796 B (v2) or "
-     "252 B (v1) per task)"),
-]
-
-
 def headline(r):
-    """{key: figure} for HEADLINE, from the measured results."""
-    tr, sw, fp = r.get("trace", {}), r.get("switch", {}), r.get("footprint", {})
-
-    def mean(d, k):
-        v = d.get(k)
-        return v["mean"] if v else None
-
-    size = fp.get("size", {})
-    values = {
-        "null_command": mean(tr, "null_command"),
-        "yield_no_wait": mean(tr, "yield_no_wait"),
-        "switch_on_yield": mean(sw, "switch_on_yield"),
-        "switch_on_timeslice": mean(sw, "switch_preempt"),
-        "upcall_round_trip": (None if mean(tr, "upcall_wait_for_cmd") is None else
-                              mean(tr, "upcall_wait_for_cmd") + mean(tr, "upcall_wait_for_yield")),
-        "switch_on_wake": mean(sw, "switch_on_wake"),
-        "kernel_flash_bytes": size.get("text", 0) + size.get("data", 0) if size else None,
-        "kernel_static_ram_bytes": (size.get("data", 0) + size.get("bss", 0)
-                                    - (fp.get("kernel_stack") or 0)) if size else None,
-    }
+    """{key: figure} for every figure of tools/bench_figures.py that has a
+    target: its value here (the traced count when there is one), target,
+    count before the hot-path work, the FreeRTOS-MPU reference constants
+    (measured elsewhere, not by this tree) and a one-line description. The
+    same table drives docs/performance.md (tools/bench_report.py)."""
     out = {}
-    for key, label, target, before, v2, v1, floor, desc in HEADLINE:
-        out[key] = {"label": label, "value": values[key], "target": target, "before": before,
-                    "freertos_mpu_v2": v2, "freertos_mpu_v1": v1, "hand_written_floor": floor,
-                    "description": desc,
-                    "unit": "bytes" if key.endswith("_bytes") else "instructions"}
+    for fig in figs.FIGURES + figs.FOOTPRINT:
+        if "target" not in fig:
+            continue
+        if "paths" in fig:
+            value = figs.footprint_value(r, fig)
+        else:
+            value = figs.lookup(r, fig["traced"])
+            if value is None:
+                value = figs.lookup(r, fig["timed"])
+        refs = fig.get("refs") or (None,) * len(figs.REF_COLUMNS)
+        out[fig["key"]] = {"label": fig["label"], "value": value, "target": fig["target"],
+                           "before": fig.get("before"), "description": fig.get("desc", ""),
+                           "unit": "bytes" if "paths" in fig else "instructions",
+                           "references": dict(zip(figs.REF_COLUMNS, refs))}
     return out
 
 
 def print_headline(h):
-    print("Hot paths (issue 12; FreeRTOS-MPU columns measured elsewhere, see bench.json)")
-    print(f"  {'figure':<46} {'ours':>9} {'target':>7} {'before':>7} {'FR-MPU v2':>10} "
-          f"{'FR-MPU v1':>10}")
-    for key, f in h.items():
+    print("Hot paths: ours, target, before the work; FreeRTOS-MPU measured elsewhere "
+          "(bench.json: figures_reference)")
+    print(f"  {'figure':<56} {'ours':>9} {'target':>7} {'before':>7}  "
+          + "  ".join(f"{c:>18}" for c in figs.REF_COLUMNS))
+    for f in h.values():
         def cell(v, w):
             return f"{'-' if v is None else (f'{v:.1f}' if isinstance(v, float) else v):>{w}}"
-        print(f"  {f['label']:<46} {cell(f['value'], 9)} {cell(f['target'], 7)} "
-              f"{cell(f['before'], 7)} {cell(f['freertos_mpu_v2'], 10)} "
-              f"{cell(f['freertos_mpu_v1'], 10)}")
+        print(f"  {f['label']:<56} {cell(f['value'], 9)} {cell(f['target'], 7)} "
+              f"{cell(f['before'], 7)}  "
+              + "  ".join(cell(v, 18) for v in f["references"].values()))
     print()
 
 
@@ -573,8 +532,8 @@ def main():
             app_image(["bench_spin"], "boot"), fresh_fram("boot"))
 
     result["footprint"] = footprint()
-    result["headline"] = headline(result)
-    result["headline_reference"] = REFERENCE_SOURCE
+    result["figures"] = headline(result)
+    result["figures_reference"] = figs.REF_SOURCE
     bench_kv.measure(result)
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
     with open(args.json, "w") as f:
@@ -587,7 +546,7 @@ def main():
 
 def print_table(r):
     app, tr = r.get("app", {}), r.get("trace", {})
-    print_headline(r.get("headline", {}))
+    print_headline(r.get("figures", {}))
     print("Benchmarks (instructions; QEMU -icount shift=0)")
     print(row("figure", "timed", "target", "traced (exact)"))
 
