@@ -42,7 +42,8 @@
 struct driver;
 struct kernel_fast {
     const struct driver *driver_hash[DRIVER_HASH_SIZE];
-    uint32_t current_pid; /* proc_id_t of sched_running() */
+    uint32_t current_pid;                   /* proc_id_t of sched_running() */
+    uint8_t driver_index[DRIVER_HASH_SIZE]; /* board table index of each */
 };
 extern struct kernel_fast kernel_fast;
 #endif

@@ -101,10 +101,24 @@ static inline proc_id_t proc_id(const struct process *p)
     return (p->generation << 8) | p->index;
 }
 
-/* The live process an id names, or NULL if it is stale. */
-struct process *proc_lookup(proc_id_t pid);
-
 /* True when the process can run now or later (not terminated/faulted). */
+static inline bool proc_alive(const struct process *p);
+
+/* The live process an id names, or NULL if it is stale. Inline: every
+ * capsule call that names a process starts here. */
+static inline struct process *proc_lookup(proc_id_t pid)
+{
+    unsigned idx = pid & 0xffu;
+    struct process *p;
+
+    if (idx >= proc_count)
+        return NULL;
+    p = &procs[idx];
+    if (proc_id(p) != pid || !proc_alive(p))
+        return NULL;
+    return p;
+}
+
 static inline bool proc_alive(const struct process *p)
 {
     return p->state == PROC_RUNNABLE || p->state == PROC_YIELD_WAIT ||

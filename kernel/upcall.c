@@ -33,7 +33,7 @@ static void copy_event(struct process *p, unsigned to, unsigned from)
 
 /* Remove the i-th oldest event: the oldest in O(1); one in the middle by
  * moving the younger ones up a place. */
-static void remove_at(struct process *p, unsigned i)
+static inline __attribute__((always_inline)) void remove_at(struct process *p, unsigned i)
 {
     if (i == 0) {
         p->queue_head = (uint8_t)(p->queue_head + 1 == UPCALL_QUEUE_LEN ? 0 : p->queue_head + 1);
@@ -123,11 +123,9 @@ bool upcall_run_next(struct process *p)
 
 bool upcall_take_for(struct process *p, unsigned d, uint32_t num)
 {
-    unsigned i;
+    unsigned i, k = p->queue_head;
 
     for (i = 0; i < p->queue_len; i++) {
-        unsigned k = at(p, i);
-
         if (p->queue_key[k].driver == d && p->queue_key[k].num == num) {
             struct arch_frame *f = proc_frame(p);
 
@@ -137,6 +135,8 @@ bool upcall_take_for(struct process *p, unsigned d, uint32_t num)
             remove_at(p, i);
             return true;
         }
+        if (++k == UPCALL_QUEUE_LEN)
+            k = 0;
     }
     return false;
 }
