@@ -77,12 +77,12 @@ test: $(SETUP_STAMP)
 	@$(MAKE) --no-print-directory test-build
 	@./tests/run_all.sh
 
-test-build: kernel host-tests ktests fuzz $(TEST_DEPS)
+test-build: kernel kernel-nofast host-tests ktests fuzz $(TEST_DEPS)
 
 test-host: $(SETUP_STAMP) host-tests
 	@./tests/run_all.sh --host-only
 
-test-qemu: $(SETUP_STAMP) kernel ktests $(TEST_DEPS)
+test-qemu: $(SETUP_STAMP) kernel kernel-nofast ktests $(TEST_DEPS)
 	@./tests/run_all.sh --qemu-only
 
 # Mutation testing (tests/mutants/, docs/reliability.md): each mutant of

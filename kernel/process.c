@@ -12,19 +12,6 @@
 struct process procs[PROC_MAX];
 unsigned proc_count;
 
-struct process *proc_lookup(proc_id_t pid)
-{
-    unsigned idx = pid & 0xffu;
-    struct process *p;
-
-    if (idx >= proc_count)
-        return NULL;
-    p = &procs[idx];
-    if (proc_id(p) != pid || !proc_alive(p))
-        return NULL;
-    return p;
-}
-
 bool proc_in_ram(const struct process *p, uint32_t addr, uint32_t len)
 {
     return addr >= p->ram_start && addr <= p->app_break && len <= p->app_break - addr;

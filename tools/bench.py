@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import qemu as qemu_tool  # noqa: E402
 import bench_kv  # noqa: E402  (the key-value store's figures)
+import bench_figures as figs  # noqa: E402  (labels, targets, references)
 
 BUILD = os.path.join(ROOT, "build")
 KERNEL = os.path.join(BUILD, "kernel.elf")
@@ -262,40 +263,54 @@ def kernel_segments(apps, fram):
     return segs
 
 
+# The arch layer's instructions that return into a process (switch.S): the
+# fast system call paths, the general path's "resume", a direct switch and
+# the kernel thread's entry through PendSV.
+ENTRY_FUNCTIONS = ("SVC_Handler", "dispatch_trap", "switch_direct", "PendSV_Handler")
+# A segment switched processes if it ran one of these.
+SWITCHERS = ("switch_direct", "arch_switch_to_user")
+
+
 def process_entry_pcs():
-    """Addresses of the `bx lr` instructions by which SVC_Handler returns
-    into a process: the kernel's own `svc 0xff` path, and the return from a
-    system call handled in the handler."""
-    out = subprocess.run([CROSS + "objdump", "-d", "--disassemble=SVC_Handler", KERNEL],
-                         capture_output=True, text=True, check=True).stdout
-    pcs = {int(m.group(1), 16) for m in
-           (re.match(r"\s*([0-9a-f]+):\s+[0-9a-f ]+\s+bx\s+lr", line) for line in out.splitlines())
-           if m}
+    """Addresses of the `bx lr` instructions by which the exception
+    handlers of ENTRY_FUNCTIONS return into a process."""
+    pcs = set()
+    for fn in ENTRY_FUNCTIONS:
+        out = subprocess.run([CROSS + "objdump", "-d", f"--disassemble={fn}", KERNEL],
+                             capture_output=True, text=True, check=True).stdout
+        pcs |= {int(m.group(1), 16) for m in
+                (re.match(r"\s*([0-9a-f]+):\s+[0-9a-f ]+\s+bx\s+lr", line)
+                 for line in out.splitlines()) if m}
     if not pcs:
-        raise SystemExit("bench.py: no `bx lr` in SVC_Handler")
+        raise SystemExit("bench.py: no `bx lr` into a process found")
     return pcs
+
+
+def switched(seg):
+    return any(n in seg[2] for n in SWITCHERS)
 
 
 def switch_figures(fram):
     """Context switches from kernel-only traces (see kernel_segments).
 
     preempt: two CPU-bound copies of bench_spin; every SysTick segment
-             that reprograms the MPU is a switch from one to the other.
+             that switches is a switch from one to the other.
     yield:   bench_sleep beside bench_spin; the sleeper's blocking
-             yield-wait-for switches to the spinner (SVC segment with an
-             MPU set-up) and the timer interrupt switches back (IRQ
-             segment with an MPU set-up, the capsule's alarm work included)."""
+             yield-wait-for switches to the spinner (SVC segment with a
+             switch) and the timer interrupt switches back (IRQ segment
+             with a switch, the capsule's alarm work included)."""
     res = {}
     segs = kernel_segments(app_image(["bench_spin", "bench_spin"], "spin2"), fram)
-    pre = [s for s in segs if s[0] == "SysTick_Handler" and "proc_mpu_setup" in s[2]]
+    pre = [s for s in segs if s[0] == "SysTick_Handler" and switched(s)]
     res["switch_preempt"] = summary([s[1] for s in pre], pre)
     segs = kernel_segments(app_image(["bench_sleep", "bench_spin"], "sleepspin"), fram)
     # Only the clean cases: no interrupt bottom half, command or idle
     # folded into the same kernel pass.
     noise = ("alarm_bottom_half", "alarm_command", "arch_wait_for_interrupt")
-    on_yield = [s for s in segs if s[0] == "SVC_Handler" and "proc_mpu_setup" in s[2]
-                and "upcall_take_for" in s[2] and not any(n in s[2] for n in noise)]
-    on_wake = [s for s in segs if s[0] == "IRQ_Handler" and "proc_mpu_setup" in s[2]]
+    on_yield = [s for s in segs if s[0] == "SVC_Handler" and switched(s)
+                and ("do_yield" in s[2] or "sys_yield" in s[2])
+                and not any(n in s[2] for n in noise)]
+    on_wake = [s for s in segs if s[0] == "IRQ_Handler" and switched(s)]
     res["switch_on_yield"] = summary([s[1] for s in on_yield], on_yield)
     res["switch_on_wake"] = summary([s[1] for s in on_wake], on_wake)
     return res
@@ -433,6 +448,46 @@ def footprint():
     return fp
 
 
+# ---------------------------------------------------------------- headline
+
+def headline(r):
+    """{key: figure} for every figure of tools/bench_figures.py that has a
+    target: its value here (the traced count when there is one), target,
+    count before the hot-path work, the FreeRTOS-MPU reference constants
+    (measured elsewhere, not by this tree) and a one-line description. The
+    same table drives docs/performance.md (tools/bench_report.py)."""
+    out = {}
+    for fig in figs.FIGURES + figs.FOOTPRINT:
+        if "target" not in fig:
+            continue
+        if "paths" in fig:
+            value = figs.footprint_value(r, fig)
+        else:
+            value = figs.lookup(r, fig["traced"])
+            if value is None:
+                value = figs.lookup(r, fig["timed"])
+        refs = fig.get("refs") or (None,) * len(figs.REF_COLUMNS)
+        out[fig["key"]] = {"label": fig["label"], "value": value, "target": fig["target"],
+                           "before": fig.get("before"), "description": fig.get("desc", ""),
+                           "unit": "bytes" if "paths" in fig else "instructions",
+                           "references": dict(zip(figs.REF_COLUMNS, refs))}
+    return out
+
+
+def print_headline(h):
+    print("Hot paths: ours, target, before the work; FreeRTOS-MPU measured elsewhere "
+          "(bench.json: figures_reference)")
+    print(f"  {'figure':<56} {'ours':>9} {'target':>7} {'before':>7}  "
+          + "  ".join(f"{c:>18}" for c in figs.REF_COLUMNS))
+    for f in h.values():
+        def cell(v, w):
+            return f"{'-' if v is None else (f'{v:.1f}' if isinstance(v, float) else v):>{w}}"
+        print(f"  {f['label']:<56} {cell(f['value'], 9)} {cell(f['target'], 7)} "
+              f"{cell(f['before'], 7)}  "
+              + "  ".join(cell(v, 18) for v in f["references"].values()))
+    print()
+
+
 # ---------------------------------------------------------------- report
 
 def row(name, value, target=None, note=""):
@@ -477,6 +532,8 @@ def main():
             app_image(["bench_spin"], "boot"), fresh_fram("boot"))
 
     result["footprint"] = footprint()
+    result["figures"] = headline(result)
+    result["figures_reference"] = figs.REF_SOURCE
     bench_kv.measure(result)
     if not args.skip_trace:
         import bench_scale  # here: it imports this module (alarm figures at N = 2, 4, 8)
@@ -492,6 +549,7 @@ def main():
 
 def print_table(r):
     app, tr = r.get("app", {}), r.get("trace", {})
+    print_headline(r.get("figures", {}))
     print("Benchmarks (instructions; QEMU -icount shift=0)")
     print(row("figure", "timed", "target", "traced (exact)"))
 
@@ -502,19 +560,19 @@ def print_table(r):
 
     print(row("command, driver exists (cmd 0)", app.get("command_exists"), "",
               traced("command_exists")))
-    print(row("null command (alarm cmd 1)", app.get("null_command"), "<= 64",
+    print(row("null command (alarm cmd 1)", app.get("null_command"), "<= 40",
               traced("null_command")))
     print(row("subscribe", app.get("subscribe"), "", traced("subscribe")))
     print(row("allow read-write", app.get("allow_rw"), "", traced("allow_rw")))
-    print(row("yield-no-wait, nothing pending", app.get("yield_no_wait"), "",
+    print(row("yield-no-wait, nothing pending", app.get("yield_no_wait"), "<= 30",
               traced("yield_no_wait")))
-    print(row("upcall round trip (wait-for)", app.get("upcall_wait_for"), "<= 250",
+    print(row("upcall round trip (wait-for)", app.get("upcall_wait_for"), "<= 200",
               traced("upcall_wait_for_cmd", "upcall_wait_for_yield")))
     print(row("upcall round trip (function)", app.get("upcall_fn"), ""))
     sw = r.get("switch", {})
-    for key, label, target in (("switch_on_yield", "context switch on yield", "<= 150"),
-                               ("switch_on_wake", "context switch on wake-up (irq)", ""),
-                               ("switch_preempt", "context switch on timeslice", "")):
+    for key, label, target in (("switch_on_yield", "context switch on yield", "<= 90"),
+                               ("switch_on_wake", "context switch on wake-up (irq)", "<= 250"),
+                               ("switch_preempt", "context switch on timeslice", "<= 90")):
         s = sw.get(key)
         print(row(label, None, target, "" if not s else f"{s['mean']:.1f} (n={s['samples']})"))
     print(row("boot: reset to first app instruction", r.get("boot_instructions")))

@@ -13,9 +13,7 @@
 #include "kernel/arch/cortex-m/scb.h"
 
 volatile uint32_t arch_irq_pending;
-/* The budget ran out while the kernel thread was running (between a trap
- * and arch_slice_pause). */
-static volatile bool slice_ran_out;
+volatile bool arch_slice_ran_out;
 
 void arch_irq_top_half(uint32_t irq);
 void arch_irq_top_half(uint32_t irq)
@@ -26,12 +24,14 @@ void arch_irq_top_half(uint32_t irq)
     }
 }
 
-/* SysTick taken while the kernel thread ran (switch.S). */
+/* SysTick taken while the kernel thread ran (switch.S): between a resume
+ * and the entry into the process, or between a trap and the pause. The
+ * budget counts as used up; SysTick keeps counting (it reloaded), so a
+ * process entered now still gets preempted. */
 void arch_systick_in_kernel(void);
 void arch_systick_in_kernel(void)
 {
-    slice_ran_out = true;
-    SYSTICK->csr = 0;
+    arch_slice_ran_out = true;
 }
 
 void arch_irq_enable(unsigned irq)
@@ -66,30 +66,6 @@ void arch_wait_for_interrupt(void)
     if (arch_irq_pending == 0)
         __asm__ volatile("wfi" ::: "memory");
     __asm__ volatile("cpsie i" ::: "memory");
-}
-
-void arch_slice_resume(uint32_t cycles)
-{
-    if (cycles > SYSTICK_RVR_MAX)
-        cycles = SYSTICK_RVR_MAX;
-    SYSTICK->rvr = cycles;
-    SYSTICK->cvr = 0; /* any write: reload from rvr on the next tick */
-    SYSTICK->csr = SYSTICK_CSR_ENABLE | SYSTICK_CSR_TICKINT | SYSTICK_CSR_CLKSOURCE;
-}
-
-uint32_t arch_slice_pause(void)
-{
-    uint32_t left = SYSTICK->cvr;
-
-    SYSTICK->csr = 0;
-    /* Ran out but not taken yet (we are in a handler of the same
-     * priority), or taken while the kernel thread ran: nothing left. */
-    if (slice_ran_out || (SCB->icsr & ICSR_PENDSTSET) != 0) {
-        SCB->icsr = ICSR_PENDSTCLR;
-        slice_ran_out = false;
-        left = 0;
-    }
-    return left;
 }
 
 /* The five consecutive MPU registers the precomputed words go to (the same
