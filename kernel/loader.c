@@ -16,19 +16,19 @@
 
 const struct kernel_config *kernel_cfg;
 
-/* Carve a power-of-two block, aligned to its size (PMSAv7), from the pool. */
+/* Carve a block from the pool, sized and aligned as the MPU needs
+ * (arch_mpu_ram_block: a power of two aligned to itself on PMSAv7, a
+ * 32-byte multiple on PMSAv8), never smaller than PROC_MIN_RAM. */
 static uint32_t ram_pool_next;
 
 static bool alloc_ram(const struct kernel_config *cfg, uint32_t need, uint32_t *start,
                       uint32_t *size)
 {
-    uint32_t sz = PROC_MIN_RAM, base;
+    uint32_t sz, align, base;
 
-    while (sz < need && sz < 0x80000000u)
-        sz <<= 1;
-    if (sz < need)
+    if (!arch_mpu_ram_block(need < PROC_MIN_RAM ? PROC_MIN_RAM : need, &sz, &align))
         return false;
-    base = (ram_pool_next + sz - 1) & ~(sz - 1);
+    base = (ram_pool_next + align - 1) & ~(align - 1);
     if (base < ram_pool_next || base > (uint32_t)cfg->app_ram_end ||
         sz > (uint32_t)cfg->app_ram_end - base)
         return false;
@@ -44,7 +44,8 @@ static const char *unusable(const struct tbf_info *info, uint32_t addr)
     if (info->has_kernel_version && info->kernel_major != KERNEL_ABI_MAJOR)
         return "built for another kernel ABI major version";
     if (!arch_mpu_region_ok(addr, info->total_size))
-        return "size not a power of two or image not aligned to it (MPU)";
+        return "image size or alignment not usable by the MPU (PMSAv7: a power of two, "
+               "aligned to it; PMSAv8: 32-byte multiples)";
     if (info->has_fixed_addresses)
         return "fixed-address apps are not supported";
     return NULL;

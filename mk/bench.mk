@@ -5,7 +5,8 @@
 # QEMU with -icount shift=0, prints the table and writes build/bench.json.
 # Numbers are reported, never checked against a threshold.
 
-BENCH_JSON := $(BUILD)/bench.json
+# Per board: build/bench.json (mps2-an385), build/<board>/bench.json.
+BENCH_JSON := $(KBUILD)/bench.json
 
 bench: $(SETUP_STAMP) kernel ktests apps
-	@$(PYTHON) tools/bench.py --json $(BENCH_JSON) $(BENCH_ARGS)
+	@$(PYTHON) tools/bench.py --board $(BOARD) --json $(BENCH_JSON) $(BENCH_ARGS)

@@ -17,6 +17,19 @@ ARCH_FLAGS := -mcpu=cortex-m3 -mthumb
 # The same CPU as Tock names it: the TBF taken from a TAB (`make run APPS=x.tab`).
 TOCK_ARCH  := cortex-m3
 
+# The board: boards/$(BOARD)/board.mk names its CPU (KERNEL_ARCH_FLAGS), its
+# architecture folders (ARCH_DIRS) and its number of interrupt lines. Apps
+# are not per board: one build (ARCH_FLAGS above, ARMv7-M Thumb) runs on all.
+BOARDS := $(notdir $(patsubst %/board.mk,%,$(wildcard $(NVK_ROOT)/boards/*/board.mk)))
+ifeq ($(wildcard $(NVK_ROOT)/boards/$(BOARD)/board.mk),)
+$(error BOARD=$(BOARD): no boards/$(BOARD)/board.mk; the boards are: $(BOARDS))
+endif
+include $(NVK_ROOT)/boards/$(BOARD)/board.mk
+# Kernel-side outputs per board: the default board keeps build/ (kernel.elf,
+# kernel/, ktest/, fram.img, bench.json), every other board has build/<board>/.
+DEFAULT_BOARD := mps2-an385
+KBUILD     := $(if $(filter $(DEFAULT_BOARD),$(BOARD)),$(BUILD),$(BUILD)/$(BOARD))
+
 # The position-independent newlib apps link (tools/build_newlib_pic.sh): by
 # default in a per-user cache outside the checkout, shared by every checkout
 # and kept by `make clean`; NEWLIB_PIC=<folder> puts it elsewhere.
@@ -29,10 +42,11 @@ WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-proto
               -Wpointer-arith -Wundef -Wno-missing-field-initializers
 
 # Kernel: freestanding, size-optimised, dead code dropped at link time.
-KERNEL_CFLAGS := $(ARCH_FLAGS) -std=gnu11 -Os -g3 $(WARN_FLAGS) -ffreestanding \
+KERNEL_CFLAGS := $(KERNEL_ARCH_FLAGS) -std=gnu11 -Os -g3 $(WARN_FLAGS) -ffreestanding \
                  -ffunction-sections -fdata-sections -fno-common -I. -MMD -MP \
-                 -DKERNEL_VERSION='"$(VERSION)"'
-KERNEL_LDFLAGS := $(ARCH_FLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
+                 -DKERNEL_VERSION='"$(VERSION)"' -DARCH_NUM_IRQS=$(BOARD_NUM_IRQS) \
+                 -DBOARD_FRAM_H='"boards/$(BOARD)/fram.h"'
+KERNEL_LDFLAGS := $(KERNEL_ARCH_FLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
                   -Wl,--no-warn-rwx-segments
 
 # Host tests: native gcc, cmocka; a second build of each under ASan/UBSan.

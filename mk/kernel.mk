@@ -5,20 +5,24 @@
 # A ktest is the same kernel plus one file from tests/ktest/ that defines
 # ktest_main(): the board calls it after boot instead of loading apps.
 
-KERNEL_DIRS := kernel kernel/arch/cortex-m hal drivers capsules boards/$(BOARD)
-KERNEL_SRCS := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
-KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
+# The board's board.mk names the architecture folders (ARCH_DIRS): the build
+# picks the files, the sources carry no per-CPU #ifdefs. Outputs go under
+# KBUILD (build/ for the default board, build/<board>/ for the others).
+
+KERNEL_DIRS := kernel $(ARCH_DIRS) hal drivers capsules boards/$(BOARD)
+KERNEL_SRCS := $(filter-out $(ARCH_EXCLUDE),$(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S)))
+KERNEL_OBJS := $(patsubst %,$(KBUILD)/kernel/%.o,$(KERNEL_SRCS))
 KERNEL_LD   := boards/$(BOARD)/layout.ld
-KERNEL_ELF  := $(BUILD)/kernel.elf
+KERNEL_ELF  := $(KBUILD)/kernel.elf
 
 kernel: $(KERNEL_ELF)
 
-$(BUILD)/kernel/%.c.o: %.c
+$(KBUILD)/kernel/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "CC     $<"
 	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/%.S.o: %.S
+$(KBUILD)/kernel/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "AS     $<"
 	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
@@ -34,15 +38,15 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LD)
 	@$(SIZE) $@
 
 KTEST_SRCS := $(wildcard tests/ktest/*.c)
-KTEST_ELFS := $(patsubst tests/ktest/%.c,$(BUILD)/ktest/%.elf,$(KTEST_SRCS))
+KTEST_ELFS := $(patsubst tests/ktest/%.c,$(KBUILD)/ktest/%.elf,$(KTEST_SRCS))
 
 ktests: $(KTEST_ELFS)
 
-$(BUILD)/ktest/%.elf: $(BUILD)/kernel/tests/ktest/%.c.o $(KERNEL_OBJS) $(KERNEL_LD)
+$(KBUILD)/ktest/%.elf: $(KBUILD)/kernel/tests/ktest/%.c.o $(KERNEL_OBJS) $(KERNEL_LD)
 	@mkdir -p $(dir $@)
 	$(call link_kernel,$@,$<)
 
--include $(KERNEL_OBJS:.o=.d) $(KTEST_SRCS:%=$(BUILD)/kernel/%.d)
+-include $(KERNEL_OBJS:.o=.d) $(KTEST_SRCS:%=$(KBUILD)/kernel/%.d)
 
 # Keep ktest objects between builds (they are intermediate for make).
-.PRECIOUS: $(BUILD)/kernel/%.c.o
+.PRECIOUS: $(KBUILD)/kernel/%.c.o

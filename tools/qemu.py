@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Boot the kernel under QEMU (mps2-an385) the one way this project does it.
+"""Boot the kernel under QEMU the one way this project does it.
 
 The command line is built in one place, qemu_argv(), and used by `make run`,
 `make debug`, `make check-app`, the QEMU tests and the benchmarks alike:
@@ -7,15 +7,19 @@ The command line is built in one place, qemu_argv(), and used by `make run`,
   * the kernel ELF is the machine's firmware (-kernel);
   * an app image (TBFs laid back to back) is loaded at the board's app flash
     address with QEMU's generic loader;
-  * the FRAM is QEMU's at24c-eeprom on the I2C controller at 0x4002A000,
+  * the FRAM is QEMU's at24c-eeprom on the board's I2C controller (QEMU's
+    bus "i2c": the last SBCon it creates, the one the board's fram.h names),
     backed by a raw image file that QEMU writes back after every write;
   * semihosting is on, so the kernel can end QEMU with its own status
     (0 when every app exited with code 0).
 
 The FRAM image is created (all zero, a fresh chip) when absent; its folder
-must exist. This file is the one place that knows the board's FRAM size.
+must exist. This file is the one place that knows each board's QEMU machine,
+app flash address and FRAM size (BOARDS below). The board is --board, else
+the environment's NVK_BOARD, else mps2-an385; importing this module selects
+NVK_BOARD's (the tests and the benchmarks set it), select_board() another.
 
-Usage:
+Usage (each mode also takes --board NAME):
   qemu.py run   --kernel K [--apps A] [--fram F] [--no-fram] [--icount]
   qemu.py debug --kernel K [--apps A] [--fram F] [--gdb-port P]
   qemu.py check --kernel K --apps A [--fram F] [--expect REGEX] [--timeout S]
@@ -33,17 +37,39 @@ import sys
 import tempfile
 import time
 
-MACHINE = "mps2-an385"
-APP_FLASH_ADDR = 0x00040000   # boards/mps2-an385/layout.ld: APP_FLASH origin
-FRAM_SIZE = 32768             # the board's FRAM (MB85RC256V-class, 32 KiB)
+# Per board (boards/<board>/): QEMU machine, app flash origin (layout.ld),
+# FRAM size in bytes (fram.h), QEMU's name of the FRAM's I2C bus.
+BOARDS = {
+    # Cortex-M3; FRAM MB85RC256V-class on the SBCon at 0x4002A000
+    "mps2-an385": {"machine": "mps2-an385", "app_flash": 0x00040000,
+                   "fram_size": 32768, "fram_bus": "i2c"},
+    # Cortex-M33, all Secure; FRAM MB85RC512-class on the SBCon at 0x5020D000
+    "mps2-an505": {"machine": "mps2-an505", "app_flash": 0x10040000,
+                   "fram_size": 65536, "fram_bus": "i2c"},
+}
+DEFAULT_BOARD = "mps2-an385"
 FRAM_I2C_ADDR = 0x50
-FRAM_BUS = "i2c"              # QEMU's name for the SBCon bus at 0x4002A000
 GDB_PORT = 1234               # `make debug GDB_PORT=...` picks another
 GDB_HOST = "127.0.0.1"        # the GDB server is never reachable from the network
 CHECK_TIMEOUT = 30            # seconds, `make check-app` without TIMEOUT=
 
 
-def write_fresh_image(path, size=FRAM_SIZE):
+def select_board(name):
+    """Make `name` the board every function here speaks for."""
+    global BOARD, MACHINE, APP_FLASH_ADDR, FRAM_SIZE, FRAM_BUS
+    if name not in BOARDS:
+        raise SystemExit(f"qemu.py: unknown board {name!r}; the boards are: "
+                         + ", ".join(sorted(BOARDS)))
+    b = BOARDS[name]
+    BOARD, MACHINE, APP_FLASH_ADDR = name, b["machine"], b["app_flash"]
+    FRAM_SIZE, FRAM_BUS = b["fram_size"], b["fram_bus"]
+
+
+select_board(os.environ.get("NVK_BOARD") or DEFAULT_BOARD)
+
+
+def write_fresh_image(path, size=None):
+    size = FRAM_SIZE if size is None else size
     with open(path, "wb") as f:
         f.write(bytes(size))
 
@@ -57,10 +83,11 @@ def check_image_path(path):
         raise SystemExit(f"qemu.py: FRAM image {path}: folder {folder} does not exist")
 
 
-def ensure_fram_image(path, size=FRAM_SIZE):
+def ensure_fram_image(path, size=None):
     """Create a zero-filled image (a fresh chip) if absent; keep it otherwise.
     Refuses, with a message naming the image, what check_image_path() does
     and an image of the wrong size."""
+    size = FRAM_SIZE if size is None else size
     check_image_path(path)
     if not os.path.exists(path):
         write_fresh_image(path, size)
@@ -137,6 +164,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("mode", choices=["run", "debug", "check", "fram-reset"])
+    ap.add_argument("--board", default=None, help="a key of BOARDS (default: $NVK_BOARD, "
+                    f"else {DEFAULT_BOARD})")
     ap.add_argument("--kernel")
     ap.add_argument("--apps")
     ap.add_argument("--fram")
@@ -146,6 +175,8 @@ def main():
     ap.add_argument("--expect", help="check: a regular expression the output must match")
     ap.add_argument("--timeout", type=float, default=CHECK_TIMEOUT, help="check: seconds")
     args = ap.parse_args()
+    if args.board:
+        select_board(args.board)
 
     if args.mode == "fram-reset":
         if not args.fram:

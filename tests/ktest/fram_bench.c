@@ -13,7 +13,7 @@
  */
 #include <stdint.h>
 
-#include "boards/mps2-an385/fram.h"
+#include BOARD_FRAM_H /* boards/<board>/fram.h, named by the build */
 #include "kernel/arch/cortex-m/arch.h"
 #include "tests/ktest/fram_ktest.h"
 

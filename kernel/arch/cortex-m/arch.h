@@ -66,11 +66,17 @@ void arch_timeslice_start(uint32_t cycles);
 bool arch_timeslice_expired(void);
 void arch_timeslice_stop(void);
 
-/* MPU (PMSAv7). Regions for one process: its flash image (read/execute)
- * and the accessible part of its RAM block (read/write, no execute).
- * Both bases must be aligned to their power-of-two sizes. */
+/* MPU. Regions for one process: its flash image (read/execute) and the
+ * accessible part of its RAM block (read/write, no execute). What a region
+ * may be depends on the MPU: PMSAv7 (kernel/arch/cortex-m/mpu.c) needs a
+ * power-of-two size aligned to itself, PMSAv8 (kernel/arch/armv8m/mpu.c)
+ * 32-byte multiples; on ARMv8-M, configure also sets the process's stack
+ * limit (PSPLIM) to ram_base. */
 void arch_mpu_init(void);
 bool arch_mpu_region_ok(uint32_t base, uint32_t size);
+/* The RAM block for a process that needs `need` bytes: its size (>= need)
+ * and the alignment of its base. False if no block can hold that much. */
+bool arch_mpu_ram_block(uint32_t need, uint32_t *size, uint32_t *align);
 void arch_mpu_configure(uint32_t flash_base, uint32_t flash_size, uint32_t ram_base,
                         uint32_t ram_size, uint32_t ram_accessible);
 /* Granularity of the accessible RAM boundary for a block of ram_size. */
@@ -78,13 +84,21 @@ uint32_t arch_mpu_ram_granule(uint32_t ram_size);
 
 /* Interrupts. Device IRQs are masked in the NVIC by the top half and
  * re-enabled by the bottom half (arch_irq_enable) once serviced. */
+/* ARCH_NUM_IRQS, the board's number of interrupt lines, comes from the
+ * build (boards/<board>/board.mk). */
+#define ARCH_IRQ_WORDS ((ARCH_NUM_IRQS + 31) / 32)
 void arch_irq_enable(unsigned irq);
 void arch_irq_disable(unsigned irq);
-bool arch_irq_take_pending(unsigned irq);  /* true once per top-half hit */
-extern volatile uint32_t arch_irq_pending; /* one bit per interrupt line */
+bool arch_irq_take_pending(unsigned irq); /* true once per top-half hit */
+/* One bit per interrupt line, 32 lines per word. */
+extern volatile uint32_t arch_irq_pending[ARCH_IRQ_WORDS];
 static inline bool arch_irq_any_pending(void)
 {
-    return arch_irq_pending != 0;
+    uint32_t any = 0;
+
+    for (unsigned w = 0; w < ARCH_IRQ_WORDS; w++) /* one load on a 32-line board */
+        any |= arch_irq_pending[w];
+    return any != 0;
 }
 void arch_wait_for_interrupt(void);
 

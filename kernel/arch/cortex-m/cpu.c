@@ -12,15 +12,19 @@
 #include "kernel/arch/cortex-m/arch.h"
 #include "kernel/arch/cortex-m/scb.h"
 
-volatile uint32_t arch_irq_pending;
+volatile uint32_t arch_irq_pending[ARCH_IRQ_WORDS];
 static volatile bool timeslice_expired;
+
+/* Interrupt line -> its word in the NVIC's and our bitmaps, and its bit. */
+#define IRQ_WORD(irq) ((irq) / 32u)
+#define IRQ_BIT(irq)  (1u << ((irq) % 32u))
 
 void arch_irq_top_half(uint32_t irq);
 void arch_irq_top_half(uint32_t irq)
 {
-    if (irq < 32) {
-        NVIC_ICER0[0] = 1u << irq;
-        arch_irq_pending |= 1u << irq;
+    if (irq < ARCH_NUM_IRQS) {
+        NVIC_ICER[IRQ_WORD(irq)] = IRQ_BIT(irq);
+        arch_irq_pending[IRQ_WORD(irq)] |= IRQ_BIT(irq);
     }
 }
 
@@ -33,24 +37,25 @@ void arch_systick_fired(void)
 
 void arch_irq_enable(unsigned irq)
 {
-    NVIC_ISER0[0] = 1u << irq;
+    NVIC_ISER[IRQ_WORD(irq)] = IRQ_BIT(irq);
 }
 
 void arch_irq_disable(unsigned irq)
 {
-    NVIC_ICER0[0] = 1u << irq;
+    NVIC_ICER[IRQ_WORD(irq)] = IRQ_BIT(irq);
 }
 
 bool arch_irq_take_pending(unsigned irq)
 {
-    uint32_t bit = 1u << irq;
+    volatile uint32_t *word = &arch_irq_pending[IRQ_WORD(irq)];
+    uint32_t bit = IRQ_BIT(irq);
     bool was;
 
-    if ((arch_irq_pending & bit) == 0)
+    if ((*word & bit) == 0)
         return false; /* the common case, and only a top half sets bits */
     __asm__ volatile("cpsid i" ::: "memory");
-    was = (arch_irq_pending & bit) != 0;
-    arch_irq_pending &= ~bit;
+    was = (*word & bit) != 0;
+    *word &= ~bit;
     __asm__ volatile("cpsie i" ::: "memory");
     return was;
 }
@@ -60,7 +65,7 @@ void arch_wait_for_interrupt(void)
     /* With interrupts masked, WFI still wakes on a pending interrupt; the
      * check and the sleep are atomic, so no wake-up is lost in between. */
     __asm__ volatile("cpsid i" ::: "memory");
-    if (arch_irq_pending == 0)
+    if (!arch_irq_any_pending())
         __asm__ volatile("wfi" ::: "memory");
     __asm__ volatile("cpsie i" ::: "memory");
 }
