@@ -6,7 +6,7 @@
 include mk/config.mk
 
 .DEFAULT_GOAL := all
-.PHONY: all setup kernel apps run debug check-app test test-build test-host test-qemu bench \
+.PHONY: all setup kernel apps run debug check-app test test-build test-boards test-host test-qemu bench \
         clean fram-reset compdb mutants mutants-doc
 
 # Set-up check runs once per make invocation, before anything is built.
@@ -84,12 +84,19 @@ test: $(SETUP_STAMP)
 	@$(MAKE) --no-print-directory test-build
 	@./tests/run_all.sh
 
-test-build: kernel host-tests ktests fuzz $(TEST_DEPS)
+# The QEMU suites run on every board (tests/runner.py): each one's kernel
+# and ktests are built, each under its own KBUILD.
+TEST_BOARDS := mps2-an385 mps2-an505
+test-build: kernel host-tests ktests fuzz $(TEST_DEPS) test-boards
+
+test-boards:
+	@for b in $(filter-out $(BOARD),$(TEST_BOARDS)); do \
+	    $(MAKE) --no-print-directory BOARD=$$b kernel ktests || exit 1; done
 
 test-host: $(SETUP_STAMP) host-tests
 	@./tests/run_all.sh --host-only
 
-test-qemu: $(SETUP_STAMP) kernel ktests $(TEST_DEPS)
+test-qemu: $(SETUP_STAMP) kernel ktests $(TEST_DEPS) test-boards
 	@./tests/run_all.sh --qemu-only
 
 # Mutation testing (tests/mutants/, docs/reliability.md): each mutant of

@@ -39,6 +39,12 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 # The two builds of each host test (mk/host.mk): suite name, binary folder.
 HOST_VARIANTS = (("host-gcc", "host"), ("host-san", os.path.join("host", "san")))
 PYTEST_DIRS = ("tests/py", "tests/qemu")
+# The QEMU suites run once per board (NVK_BOARD tells tools/qemu.py and
+# tests/qemu/qemu_env.py which); NVK_BOARDS="a b" picks others. tests/py
+# (host tools) runs once. The default board's results keep their old name.
+QEMU_DIR = "tests/qemu"
+QEMU_BOARDS = ("mps2-an385", "mps2-an505")
+DEFAULT_BOARD = QEMU_BOARDS[0]
 PYTEST_NO_TESTS = 5  # pytest's exit status when nothing was collected
 
 PLAN = re.compile(r"^\s*1\.\.(\d+)\s*$")
@@ -248,8 +254,8 @@ def write_host_junit(run, path):
 # ---- pytest ---------------------------------------------------------------
 
 class PytestRun:
-    def __init__(self, folder):
-        self.folder = folder
+    def __init__(self, folder, board=None):
+        self.folder = folder + (f" [{board}]" if board else "")
         self.cases = []
         self.collection_errors = []   # (file, message)
         self.problem = None
@@ -281,18 +287,20 @@ def read_pytest_junit(path, run):
         run.cases.append(Case(label, name, outcome, msg, seconds))
 
 
-def run_pytest(folder, results, extra_args):
-    run = PytestRun(folder)
-    xml = os.path.join(results, "pytest-" + os.path.basename(folder.rstrip("/")) + ".xml")
+def run_pytest(folder, results, extra_args, board=None):
+    run = PytestRun(folder, board)
+    suffix = f"-{board}" if board and board != DEFAULT_BOARD else ""
+    xml = os.path.join(results, "pytest-" + os.path.basename(folder.rstrip("/")) + suffix + ".xml")
     if os.path.exists(xml):
         os.remove(xml)
-    print(f"== pytest {folder}")
+    env = dict(os.environ, NVK_BOARD=board) if board else None
+    print(f"== pytest {run.folder}")
     sys.stdout.flush()
     # -p no:cacheprovider keeps the tree clean; -rfEs lists failures, errors
     # and skips at the end of pytest's own report.
     argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rfEs", "-q",
             "--continue-on-collection-errors", f"--junitxml={xml}"] + extra_args + [folder]
-    status = subprocess.run(argv, cwd=ROOT).returncode
+    status = subprocess.run(argv, cwd=ROOT, env=env).returncode
     if not os.path.exists(xml):
         run.problem = f"pytest exited with status {status} and wrote no results"
         return run
@@ -383,8 +391,13 @@ def main(argv=None):
         host_runs = run_host(args, results)
     if not args.host_only:
         extra = shlex.split(os.environ.get("PYTEST_ARGS", ""))
+        boards = os.environ.get("NVK_BOARDS", "").split() or QEMU_BOARDS
         for folder in args.pytest_dirs or PYTEST_DIRS:
-            pytest_runs.append(run_pytest(folder, results, extra))
+            if os.path.normpath(folder) == QEMU_DIR:
+                for board in boards:
+                    pytest_runs.append(run_pytest(folder, results, extra, board))
+            else:
+                pytest_runs.append(run_pytest(folder, results, extra))
     print(f"JUnit XML: {results}/")
     return 1 if summarise(host_runs, pytest_runs, stale) else 0
 

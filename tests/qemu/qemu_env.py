@@ -13,7 +13,16 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import qemu as qemu_tool  # noqa: E402
 
 BUILD = os.path.join(ROOT, "build")
-KERNEL = os.path.join(BUILD, "kernel.elf")
+# The board under test: NVK_BOARD (tests/runner.py sets it per run), else
+# mps2-an385. Kernel-side builds are per board (mk/config.mk: KBUILD); apps
+# are one build for every board.
+BOARD = qemu_tool.BOARD
+KBUILD = BUILD if BOARD == qemu_tool.DEFAULT_BOARD else os.path.join(BUILD, BOARD)
+KERNEL = os.path.join(KBUILD, "kernel.elf")
+# The board's CPU architecture, for the few expectations that differ by MPU.
+ARCH = {"mps2-an385": "armv7m", "mps2-an505": "armv8m"}[BOARD]
+# `make ... BOARD=<board>` for the tests that drive make.
+MAKE_BOARD = f"BOARD={BOARD}"
 DEFAULT_TIMEOUT = 30  # seconds of wall time for one boot
 
 
@@ -31,7 +40,7 @@ class Boot:
 
 def ktest(name):
     """Path of a test-only kernel build (tests/ktest/<name>.c)."""
-    return os.path.join(BUILD, "ktest", f"{name}.elf")
+    return os.path.join(KBUILD, "ktest", f"{name}.elf")
 
 
 def app_tbf(name):
