@@ -37,14 +37,16 @@ import sys
 import tempfile
 import time
 
-# Per board (boards/<board>/): QEMU machine, app flash origin (layout.ld),
+# Per board (boards/<board>/): QEMU machine, app flash area (layout.ld),
 # FRAM size in bytes (fram.h), QEMU's name of the FRAM's I2C bus.
 BOARDS = {
     # Cortex-M3; FRAM MB85RC256V-class on the SBCon at 0x4002A000
     "mps2-an385": {"machine": "mps2-an385", "app_flash": 0x00040000,
+                   "app_flash_end": 0x00400000,
                    "fram_size": 32768, "fram_bus": "i2c"},
     # Cortex-M33, all Secure; FRAM MB85RC512-class on the SBCon at 0x5020D000
     "mps2-an505": {"machine": "mps2-an505", "app_flash": 0x10040000,
+                   "app_flash_end": 0x10400000,
                    "fram_size": 65536, "fram_bus": "i2c"},
 }
 DEFAULT_BOARD = "mps2-an385"
@@ -56,12 +58,13 @@ CHECK_TIMEOUT = 30            # seconds, `make check-app` without TIMEOUT=
 
 def select_board(name):
     """Make `name` the board every function here speaks for."""
-    global BOARD, MACHINE, APP_FLASH_ADDR, FRAM_SIZE, FRAM_BUS
+    global BOARD, MACHINE, APP_FLASH_ADDR, APP_FLASH_END, FRAM_SIZE, FRAM_BUS
     if name not in BOARDS:
         raise SystemExit(f"qemu.py: unknown board {name!r}; the boards are: "
                          + ", ".join(sorted(BOARDS)))
     b = BOARDS[name]
     BOARD, MACHINE, APP_FLASH_ADDR = name, b["machine"], b["app_flash"]
+    APP_FLASH_END = b["app_flash_end"]
     FRAM_SIZE, FRAM_BUS = b["fram_size"], b["fram_bus"]
 
 
