@@ -56,7 +56,8 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import qemu as qemu_tool  # noqa: E402
 
 BUILD = os.path.join(ROOT, "build")
-KERNEL = os.path.join(BUILD, "kernel.elf")
+# The board's kernel (NVK_BOARD selects the board, as for tools/qemu.py).
+KERNEL = os.path.join(qemu_tool.board_build(BUILD), "kernel.elf")
 INSPECT = os.path.join(ROOT, "tools", "fram_inspect.py")
 WORKLOAD = ["settings", "nvs_stress"]  # recorded runs: records, raw writes, allocations
 VERIFY = ["settings"]                  # recovery boots: record old-or-new, kernel scan
@@ -256,7 +257,8 @@ def main():
     ap.add_argument("--fresh-every", type=int, default=5,
                     help="start from a fresh (junk-filled) chip every N recorded runs, so "
                          "allocations are cut too")
-    ap.add_argument("--kernel", help="kernel ELF to torture (default build/kernel.elf)")
+    ap.add_argument("--kernel", help="kernel ELF to torture (default: the board's, "
+                    "build/kernel.elf or build/<board>/kernel.elf; NVK_BOARD picks the board)")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--keep", help="directory to keep a failing image in")
     ap.add_argument("--kv", action="store_true", help="torture the key-value store instead "

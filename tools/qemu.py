@@ -71,6 +71,13 @@ def select_board(name):
 select_board(os.environ.get("NVK_BOARD") or DEFAULT_BOARD)
 
 
+def board_build(build):
+    """Where the selected board's kernel-side outputs live under the build
+    folder (mk/config.mk KBUILD): build/ itself for the default board,
+    build/<board>/ for the others."""
+    return build if BOARD == DEFAULT_BOARD else os.path.join(build, BOARD)
+
+
 def write_fresh_image(path, size=None):
     size = FRAM_SIZE if size is None else size
     with open(path, "wb") as f:

@@ -17,7 +17,7 @@ BUILD = os.path.join(ROOT, "build")
 # mps2-an385. Kernel-side builds are per board (mk/config.mk: KBUILD); apps
 # are one build for every board.
 BOARD = qemu_tool.BOARD
-KBUILD = BUILD if BOARD == qemu_tool.DEFAULT_BOARD else os.path.join(BUILD, BOARD)
+KBUILD = qemu_tool.board_build(BUILD)
 KERNEL = os.path.join(KBUILD, "kernel.elf")
 # The board's CPU architecture, for the few expectations that differ by MPU.
 ARCH = {"mps2-an385": "armv7m", "mps2-an505": "armv8m"}[BOARD]
