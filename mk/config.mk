@@ -45,7 +45,7 @@ WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-proto
 KERNEL_CFLAGS := $(KERNEL_ARCH_FLAGS) -std=gnu11 -Os -g3 $(WARN_FLAGS) -ffreestanding \
                  -ffunction-sections -fdata-sections -fno-common -I. -MMD -MP \
                  -DKERNEL_VERSION='"$(VERSION)"' -DARCH_NUM_IRQS=$(BOARD_NUM_IRQS) \
-                 -DBOARD_FRAM_H='"boards/$(BOARD)/fram.h"'
+                 -DBOARD_FRAM_H='"boards/$(BOARD)/fram.h"' -DBOARD_H='"boards/$(BOARD)/board.h"'
 KERNEL_LDFLAGS := $(KERNEL_ARCH_FLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
                   -Wl,--no-warn-rwx-segments
 

@@ -351,16 +351,17 @@ def subsystem(obj):
     if "libc" in obj or "libgcc" in obj or "libnosys" in obj or "newlib" in obj:
         return "newlib+libgcc"
     for name, prefix in SUBSYSTEMS:
-        if f"build/kernel/{prefix}" in obj:
+        if re.search(rf"build/({re.escape(BOARD)}/)?kernel/{re.escape(prefix)}", obj):
             return name
     return "other"
 
 
 def object_name(obj):
-    """build/kernel/capsules/alarm.c.o -> capsules/alarm.c; libc members by
+    """build/[<board>/]kernel/capsules/alarm.c.o -> capsules/alarm.c; libc members by
     archive(member)."""
-    if "build/kernel/" in obj:
-        return obj.split("build/kernel/", 1)[1].replace(".c.o", ".c").replace(".S.o", ".S")
+    m = re.search(rf"build/(?:{re.escape(BOARD)}/)?kernel/(.*)", obj)
+    if m:
+        return m.group(1).replace(".c.o", ".c").replace(".S.o", ".S")
     return os.path.basename(obj)
 
 

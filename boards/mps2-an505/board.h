@@ -17,9 +17,10 @@
 #define UART0_RX_IRQ  32          /* TX 33, combined 42 */
 #define UART0_BAUDDIV 16u         /* minimum the CMSDK UART accepts */
 
-#define TIMER0_BASE 0x50000000u /* alarm: counts down to the next alarm */
-#define TIMER0_IRQ  3
-#define TIMER1_BASE 0x50001000u /* free-running tick counter (IRQ 4 unused) */
+#define TIMER0_BASE          0x50000000u /* alarm: counts down to the next alarm */
+#define TIMER0_IRQ           3
+#define TIMER1_BASE          0x50001000u /* free-running tick counter (IRQ 4 unused) */
+#define BOARD_DUALTIMER_BASE 0x50002000u /* CMSDK dual timer: the FRAM bench's clock */
 
 #define BOARD_FRAM_PART "MB85RC512-class I2C FRAM (QEMU at24c-eeprom)"
 
