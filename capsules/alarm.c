@@ -58,8 +58,7 @@ static void alarm_fired(void *ctx)
     alarm_update(ctx);
 }
 
-static struct syscall_ret arm(struct alarm_capsule *a, proc_id_t pid, uint32_t reference,
-                              uint32_t dt)
+static command_ret_t arm(struct alarm_capsule *a, proc_id_t pid, uint32_t reference, uint32_t dt)
 {
     struct alarm_grant *g = grant_get(&a->drv, pid);
 
@@ -72,8 +71,8 @@ static struct syscall_ret arm(struct alarm_capsule *a, proc_id_t pid, uint32_t r
     return sys_success_u32(reference + dt);
 }
 
-static struct syscall_ret alarm_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
-                                        uint32_t arg1, uint32_t arg2)
+static command_ret_t alarm_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
+                                   uint32_t arg1, uint32_t arg2)
 {
     struct alarm_capsule *a = drv->ctx;
     struct alarm_grant *g;

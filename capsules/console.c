@@ -46,8 +46,8 @@ static void console_rx(void *ctx, uint8_t byte)
         ring_put(&c->early, byte); /* nobody reads: keep it for the next read */
 }
 
-static struct syscall_ret console_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
-                                          uint32_t arg1, uint32_t arg2)
+static command_ret_t console_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
+                                     uint32_t arg1, uint32_t arg2)
 {
     struct console *c = drv->ctx;
     struct allow_buf buf;

@@ -23,8 +23,8 @@ static const char *alert_text(uint32_t code)
     }
 }
 
-static struct syscall_ret lldebug_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
-                                          uint32_t a1, uint32_t a2)
+static command_ret_t lldebug_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
+                                     uint32_t a1, uint32_t a2)
 {
     char line[LLDEBUG_LINE_MAX];
     int n;

@@ -82,8 +82,8 @@ static uint32_t upcall_of_op(uint8_t op)
 
 /* Permission and BUSY errors are synchronous (the spec's command failures);
  * everything that needs the region or the device comes through the upcall. */
-static struct syscall_ret nvs_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
-                                      uint32_t arg1, uint32_t arg2)
+static command_ret_t nvs_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
+                                 uint32_t arg1, uint32_t arg2)
 {
     struct nvs_capsule *c = cap_of(drv);
     uint8_t op = op_of_command(cmd);

@@ -34,38 +34,47 @@
 typedef uint32_t proc_id_t;
 #define PROC_ID_NONE 0u
 
-/* A system call return value: r0 = variant, then up to three words. */
+/* A command's answer, returned in registers (r0:r1 under the AAPCS): the
+ * return variant in the low word, its one value word in the high word. A
+ * command answers Failure (error code), Success or Success with u32; the
+ * kernel copies r0 always and r1 only for the variants that use it. */
+typedef uint64_t command_ret_t;
+
+#define COMMAND_RET(variant, value) ((command_ret_t)(variant) | (command_ret_t)(value) << 32)
+
+static inline command_ret_t sys_success(void)
+{
+    return COMMAND_RET(RET_SUCCESS, 0);
+}
+
+static inline command_ret_t sys_success_u32(uint32_t v)
+{
+    return COMMAND_RET(RET_SUCCESS_U32, v);
+}
+
+static inline command_ret_t sys_failure(uint32_t error)
+{
+    return COMMAND_RET(RET_FAILURE, error);
+}
+
+/* A system call return value spelled out: r0 = variant, then up to three
+ * words (the kernel's own calls; host tests unpack a command_ret_t). */
 struct syscall_ret {
     uint32_t variant;
     uint32_t r1, r2, r3;
 };
 
-static inline struct syscall_ret sys_success(void)
+static inline struct syscall_ret command_ret_unpack(command_ret_t r)
 {
-    return (struct syscall_ret){RET_SUCCESS, 0, 0, 0};
-}
-
-static inline struct syscall_ret sys_success_u32(uint32_t v)
-{
-    return (struct syscall_ret){RET_SUCCESS_U32, v, 0, 0};
-}
-
-static inline struct syscall_ret sys_success_u64(uint64_t v)
-{
-    return (struct syscall_ret){RET_SUCCESS_U64, (uint32_t)v, (uint32_t)(v >> 32), 0};
-}
-
-static inline struct syscall_ret sys_failure(uint32_t error)
-{
-    return (struct syscall_ret){RET_FAILURE, error, 0, 0};
+    return (struct syscall_ret){(uint32_t)r, (uint32_t)(r >> 32), 0, 0};
 }
 
 struct driver;
 
 /* Command handler: cmd 0 ("exists") is answered by the kernel and never
  * reaches the capsule. Unknown commands must return NOSUPPORT. */
-typedef struct syscall_ret (*driver_command_fn)(const struct driver *drv, proc_id_t pid,
-                                                uint32_t cmd, uint32_t arg1, uint32_t arg2);
+typedef command_ret_t (*driver_command_fn)(const struct driver *drv, proc_id_t pid, uint32_t cmd,
+                                           uint32_t arg1, uint32_t arg2);
 
 struct driver {
     uint32_t number;      /* driver number, e.g. DRIVER_NVSTORAGE */

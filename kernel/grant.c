@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "kernel/hotpath.h"
 #include "kernel/kernel.h"
 
 static uint32_t grant_bytes(const struct driver *drv)
@@ -21,31 +22,58 @@ static uint32_t grant_bytes(const struct driver *drv)
            drv->grant_size;
 }
 
-int driver_index(uint32_t number)
+/* Driver number -> board table index, by open addressing: a number's
+ * first slot is hash(number); on a collision the next free slot. The
+ * syscall fast path (switch.S) tries the first slot only and leaves any
+ * miss to driver_index(). */
+struct kernel_fast kernel_fast;
+static uint8_t driver_hash_index[DRIVER_HASH_SIZE];
+
+_Static_assert(offsetof(struct kernel_fast, current_pid) == KFAST_OFF_PID, "kernel/hotpath.h");
+
+_Static_assert(offsetof(struct driver, number) == DRIVER_OFF_NUMBER, "kernel/hotpath.h");
+_Static_assert(offsetof(struct driver, command) == DRIVER_OFF_COMMAND, "kernel/hotpath.h");
+_Static_assert(KERNEL_MAX_DRIVERS < DRIVER_HASH_SIZE, "the table always has a free slot");
+
+static unsigned hash(uint32_t number)
 {
-    /* Apps call one driver many times in a row: try the last hit first. */
-    static unsigned last;
+    return (number + (number >> 16)) & DRIVER_HASH_MASK;
+}
+
+void driver_table_build(const struct kernel_config *cfg)
+{
     unsigned i;
 
-    if (last < kernel_cfg->num_drivers && kernel_cfg->drivers[last]->number == number)
-        return (int)last;
-    for (i = 0; i < kernel_cfg->num_drivers; i++) {
-        if (kernel_cfg->drivers[i]->number == number) {
-            last = i;
-            return (int)i;
-        }
+    for (i = 0; i < DRIVER_HASH_SIZE; i++)
+        kernel_fast.driver_hash[i] = NULL;
+    for (i = 0; i < cfg->num_drivers && i < KERNEL_MAX_DRIVERS; i++) {
+        unsigned h = hash(cfg->drivers[i]->number);
+
+        while (kernel_fast.driver_hash[h] != NULL)
+            h = (h + 1) & DRIVER_HASH_MASK;
+        kernel_fast.driver_hash[h] = cfg->drivers[i];
+        driver_hash_index[h] = (uint8_t)i;
+    }
+}
+
+int driver_index(uint32_t number)
+{
+    unsigned h = hash(number);
+
+    /* Ends at the first free slot: there is always one. */
+    while (kernel_fast.driver_hash[h] != NULL) {
+        if (kernel_fast.driver_hash[h]->number == number)
+            return driver_hash_index[h];
+        h = (h + 1) & DRIVER_HASH_MASK;
     }
     return -1;
 }
 
 int driver_index_of(const struct driver *drv)
 {
-    unsigned i;
+    int d = driver_index(drv->number);
 
-    for (i = 0; i < kernel_cfg->num_drivers; i++)
-        if (kernel_cfg->drivers[i] == drv)
-            return (int)i;
-    return -1;
+    return d >= 0 && kernel_cfg->drivers[d] == drv ? d : -1;
 }
 
 struct upcall_slot *grant_upcalls(struct process *p, unsigned d, bool alloc)

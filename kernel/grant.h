@@ -1,7 +1,8 @@
 /*
  * grant: the kernel core's view of per-(driver, process) grant memory
- * (capsules use the kernel/driver.h calls instead). Used by the syscall
- * layer for subscribe/allow and by the upcall queue.
+ * (capsules use the kernel/driver.h calls instead), and the board's driver
+ * table looked up by number in O(1). Used by the syscall layer for
+ * subscribe/allow and by the upcall queue.
  */
 #ifndef KERNEL_GRANT_H
 #define KERNEL_GRANT_H
@@ -16,6 +17,10 @@ struct upcall_slot {
     uint32_t fn; /* 0: the null upcall */
     uint32_t appdata;
 };
+
+/* Build the lookup table from the board's driver list (kernel_run does it
+ * before any process runs). */
+void driver_table_build(const struct kernel_config *cfg);
 
 /* Index of a driver number in the board's table, or -1. */
 int driver_index(uint32_t number);

@@ -73,20 +73,10 @@ void *grant_alloc(struct process *p, unsigned d, uint32_t size)
     return (void *)start;
 }
 
-void proc_mpu_setup(const struct process *p)
+void proc_mpu_setup(struct process *p)
 {
-    /* What the MPU holds now: entering the same process again (the common
-     * case after a system call) costs three compares, not a reprogram. */
-    static const struct process *mpu_proc;
-    static uint32_t mpu_generation, mpu_break;
-
-    if (p == mpu_proc && p->generation == mpu_generation && p->app_break == mpu_break)
-        return;
-    mpu_proc = p;
-    mpu_generation = p->generation;
-    mpu_break = p->app_break;
-    arch_mpu_configure((uint32_t)p->flash, p->flash_size, p->ram_start, p->ram_size,
-                       p->app_break - p->ram_start);
+    arch_mpu_compute(&p->ctx.mpu, (uint32_t)p->flash, p->flash_size, p->ram_start, p->ram_size,
+                     p->app_break - p->ram_start);
 }
 
 void proc_start(struct process *p)
@@ -96,6 +86,7 @@ void proc_start(struct process *p)
     p->generation++;
     memset(p->grants, 0, sizeof(p->grants));
     p->queue_len = 0;
+    p->queue_head = 0;
     p->upcalls_dropped = 0;
     p->exit_code = 0;
     p->stack_hint = p->heap_hint = 0;
@@ -118,6 +109,7 @@ void proc_start(struct process *p)
     frame->lr = 0;
     frame->pc = p->entry;
     frame->xpsr = ARCH_XPSR_THUMB;
+    proc_mpu_setup(p);
     p->state = PROC_RUNNABLE;
 }
 

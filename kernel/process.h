@@ -17,10 +17,12 @@
 #define KERNEL_PROCESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/arch/cortex-m/arch.h"
 #include "kernel/driver.h"
+#include "kernel/hotpath.h"
 #include "kernel/kernel.h"
 #include "kernel/tbf.h"
 
@@ -46,10 +48,19 @@ struct upcall_event {
 };
 
 struct process {
-    struct arch_context ctx; /* first: saved registers */
-    enum proc_state state;
+    /* Read by the arch layer's fast paths at the offsets of
+     * kernel/hotpath.h (checked below): keep these first, in this order. */
+    struct arch_context ctx; /* saved registers and MPU words */
+    uint32_t ram_start;
+    uint32_t app_break; /* first byte the process may not touch */
+    uint8_t queue_len;  /* events queued, oldest at queue[queue_head] */
+    uint8_t queue_head;
     uint8_t index;
+    uint8_t run_next; /* next in the scheduler's run queue (sched.c) */
+
+    enum proc_state state;
     uint32_t generation; /* bumped on every (re)start: stale ids fail */
+    uint32_t slice_left; /* timeslice budget left, in SysTick cycles */
 
     const uint8_t *flash; /* the whole TBF image */
     uint32_t flash_size;
@@ -58,21 +69,24 @@ struct process {
     char name[TBF_NAME_MAX + 1];
     struct storage_perms storage;
 
-    uint32_t ram_start, ram_size;
-    uint32_t app_break;             /* first byte the process may not touch */
+    uint32_t ram_size;
     uint32_t grant_start;           /* lowest byte of the grant area */
     uint32_t stack_hint, heap_hint; /* memop 10/11, for fault reports */
 
     void *grants[KERNEL_MAX_DRIVERS];
 
-    struct upcall_event queue[UPCALL_QUEUE_LEN];
-    uint8_t queue_len; /* events queue[0..queue_len), oldest first */
+    struct upcall_event queue[UPCALL_QUEUE_LEN]; /* a ring */
     uint32_t upcalls_dropped;
     uint32_t wait_driver, wait_num; /* PROC_YIELD_WAIT_FOR */
 
     unsigned restarts;
     uint32_t exit_code;
 };
+
+_Static_assert(offsetof(struct process, ctx) == 0, "switch.S: context first");
+_Static_assert(offsetof(struct process, ram_start) == PROC_OFF_RAM_START, "kernel/hotpath.h");
+_Static_assert(offsetof(struct process, app_break) == PROC_OFF_APP_BREAK, "kernel/hotpath.h");
+_Static_assert(offsetof(struct process, queue_len) == PROC_OFF_QUEUE_LEN, "kernel/hotpath.h");
 
 extern struct process procs[PROC_MAX];
 extern unsigned proc_count; /* slots 0 .. proc_count-1 are in use */
@@ -118,8 +132,9 @@ static inline struct arch_frame *proc_frame(const struct process *p)
     return (struct arch_frame *)p->ctx.sp;
 }
 
-/* Program the MPU for p (before switching to it). */
-void proc_mpu_setup(const struct process *p);
+/* Compute p's MPU words (at start and whenever its break moves); every
+ * switch to p loads them. */
+void proc_mpu_setup(struct process *p);
 
 /* Allocated grant for driver index d (NULL if none). Frees all on restart. */
 void *grant_alloc(struct process *p, unsigned d, uint32_t size);

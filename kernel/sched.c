@@ -1,17 +1,22 @@
 /*
- * sched: the kernel loop and round-robin scheduling.
+ * sched: the kernel loop, the run queue and the switches between processes.
  *
- * Each pass: run interrupt bottom halves and deferred calls, then give the
- * next runnable process a timeslice. A process keeps the CPU across its
- * system calls (most are handled in the SVC handler without coming back
- * here) until the timeslice ends, it blocks in yield, or kernel work (an
- * interrupt or a deferred call) is pending. With nothing to run the CPU
- * sleeps until an interrupt.
+ * The kernel loop (kernel_run) runs interrupt bottom halves and deferred
+ * calls, then enters the process at the front of the run queue. A process
+ * keeps the CPU across its system calls until it blocks in yield or its
+ * timeslice budget runs out. Then, when the kernel has no work of its own,
+ * the exception handler switches straight to the next process in the queue
+ * (sched_block, sched_timeslice_end: TRAP_SWITCH) without the kernel loop;
+ * otherwise it traps to the kernel loop, which does the same bookkeeping
+ * (sched_stopped) after the bottom halves. With KERNEL_FASTPATH=0 every
+ * switch takes the second way. With nothing to run the CPU sleeps until an
+ * interrupt.
  */
 #include <stddef.h>
 
 #include "kernel/arch/cortex-m/arch.h"
 #include "kernel/deferred.h"
+#include "kernel/grant.h"
 #include "kernel/kernel.h"
 #include "kernel/log.h"
 #include "kernel/process.h"
@@ -19,65 +24,142 @@
 #include "kernel/syscall.h"
 #include "kernel/upcall.h"
 
-/* True if p can be given the CPU now. A process in yield-wait becomes
- * runnable once an upcall with a function is set up to run; events for
- * null subscriptions are dropped on the way and do not wake it. */
-static bool ready(struct process *p)
-{
-    if (p->state == PROC_YIELD_WAIT && p->queue_len > 0 && upcall_run_next(p))
-        p->state = PROC_RUNNABLE;
-    return p->state == PROC_RUNNABLE;
-}
+#define RUNQ_NONE 0xffu
 
 struct process *sched_current;
 
-/* Run p for one timeslice (or until it blocks or the kernel has work). */
-static void run_process(const struct kernel_config *cfg, struct process *p)
+/* The run queue: runnable processes that are not on the CPU, linked
+ * through run_next by slot index. */
+static uint8_t runq_head = RUNQ_NONE, runq_tail = RUNQ_NONE;
+static uint32_t full_slice; /* a fresh budget, in SysTick cycles */
+
+static void push_front(struct process *p)
 {
-    sched_current = p;
-    arch_timeslice_start(cfg->timeslice_cycles);
-    for (;;) {
-        enum arch_trap trap;
-
-        /* Every entry: a restart (after a fault or exit-restart) gives the
-         * process a new generation and break; unchanged, this is a compare. */
-        proc_mpu_setup(p);
-        trap = arch_switch_to_user(&p->ctx);
-
-        switch (trap) {
-        case TRAP_SYSCALL:
-            syscall_finish(p);
-            break;
-        case TRAP_FAULT:
-            proc_fault(p, "memory protection or usage fault", arch_last_fault());
-            break;
-        case TRAP_SYSCALL_DONE:
-        case TRAP_TIMESLICE:
-        case TRAP_INTERRUPT:
-        default:
-            break;
-        }
-        if (p->state != PROC_RUNNABLE || arch_timeslice_expired() || sched_kernel_work_pending())
-            break;
-    }
-    arch_timeslice_stop();
-    sched_current = NULL;
+    p->run_next = runq_head;
+    runq_head = p->index;
+    if (runq_tail == RUNQ_NONE)
+        runq_tail = p->index;
 }
 
-/* Give the CPU to the first ready process after `last`, round robin. */
-static struct process *pick_next(unsigned *last)
+static void push_back(struct process *p)
 {
-    unsigned i;
+    p->run_next = RUNQ_NONE;
+    if (runq_tail == RUNQ_NONE)
+        runq_head = p->index;
+    else
+        procs[runq_tail].run_next = p->index;
+    runq_tail = p->index;
+}
 
-    for (i = 1; i <= proc_count; i++) {
-        unsigned idx = (*last + i) % proc_count;
+static struct process *pop(void)
+{
+    struct process *p;
 
-        if (ready(&procs[idx])) {
-            *last = idx;
-            return &procs[idx];
-        }
+    if (runq_head == RUNQ_NONE)
+        return NULL;
+    p = &procs[runq_head];
+    runq_head = p->run_next;
+    if (runq_head == RUNQ_NONE)
+        runq_tail = RUNQ_NONE;
+    return p;
+}
+
+/* Queue p by its budget: with some left it goes first (it was preempted,
+ * or woken); with none it gets a fresh budget at the back. */
+static void enqueue(struct process *p)
+{
+    if (p->slice_left != 0) {
+        push_front(p);
+    } else {
+        p->slice_left = full_slice;
+        push_back(p);
     }
-    return NULL;
+}
+
+void sched_wake(struct process *p)
+{
+    p->state = PROC_RUNNABLE;
+    enqueue(p);
+}
+
+/* p left the CPU with `left` cycles of budget: queue it if it can run. */
+static void sched_stopped(struct process *p, uint32_t left)
+{
+    p->slice_left = left;
+    if (p->state == PROC_RUNNABLE)
+        enqueue(p);
+}
+
+static void set_current(struct process *p)
+{
+    sched_current = p;
+    kernel_fast.current_pid = proc_id(p);
+}
+
+/* Exception time: make the front of the queue the current process; the
+ * handler then loads its context (TRAP_SWITCH). */
+static enum arch_trap switch_to_next(void)
+{
+    struct process *n = pop();
+
+    set_current(n);
+    arch_next_ctx = &n->ctx;
+    arch_slice_resume(n->slice_left);
+    return TRAP_SWITCH;
+}
+
+enum arch_trap sched_block(void)
+{
+    if (!KERNEL_FASTPATH || sched_kernel_work_pending() || runq_head == RUNQ_NONE)
+        return TRAP_SYSCALL_DONE; /* the kernel loop takes over (or idles) */
+    sched_stopped(sched_current, arch_slice_pause());
+    return switch_to_next();
+}
+
+enum arch_trap sched_timeslice_end(void)
+{
+    struct process *p = sched_current;
+
+    if (!KERNEL_FASTPATH || sched_kernel_work_pending())
+        return TRAP_TIMESLICE;
+    (void)arch_slice_pause();
+    if (runq_head == RUNQ_NONE) {
+        /* Alone: a fresh budget and on it goes. */
+        p->slice_left = full_slice;
+        arch_slice_resume(full_slice);
+        return TRAP_NONE;
+    }
+    sched_stopped(p, 0);
+    return switch_to_next();
+}
+
+/* Run processes from the front of the queue until one traps to the
+ * kernel loop, and deal with the trap. */
+static void run_front(struct process *p)
+{
+    enum arch_trap trap;
+    uint32_t left;
+
+    set_current(p);
+    arch_slice_resume(p->slice_left);
+    trap = arch_switch_to_user(&p->ctx);
+    p = sched_current; /* the one that trapped, after any direct switches */
+    left = arch_slice_pause();
+    switch (trap) {
+    case TRAP_SYSCALL:
+        syscall_finish(p);
+        break;
+    case TRAP_FAULT:
+        proc_fault(p, "memory protection or usage fault", arch_last_fault());
+        break;
+    case TRAP_TIMESLICE:
+        left = 0;
+        break;
+    default:
+        break;
+    }
+    sched_stopped(p, left);
+    sched_current = NULL;
 }
 
 static bool any_alive(void)
@@ -118,8 +200,15 @@ static int summarize(void)
 
 void kernel_run(const struct kernel_config *cfg)
 {
-    unsigned last = proc_count - 1; /* so the first pick is slot 0 */
+    unsigned i;
 
+    driver_table_build(cfg);
+    full_slice = cfg->timeslice_cycles;
+    for (i = 0; i < proc_count; i++) {
+        procs[i].slice_left = 0; /* a fresh budget at the back */
+        if (procs[i].state == PROC_RUNNABLE)
+            enqueue(&procs[i]);
+    }
     for (;;) {
         struct process *p;
 
@@ -127,7 +216,7 @@ void kernel_run(const struct kernel_config *cfg)
             cfg->service_interrupts();
         deferred_run();
 
-        p = pick_next(&last);
+        p = pop();
         if (p == NULL) {
             if (!any_alive() && !sched_kernel_work_pending()) {
                 int status = summarize();
@@ -141,6 +230,6 @@ void kernel_run(const struct kernel_config *cfg)
                 arch_wait_for_interrupt();
             continue;
         }
-        run_process(cfg, p);
+        run_front(p);
     }
 }

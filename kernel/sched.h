@@ -1,6 +1,13 @@
 /*
- * sched: what the scheduler shares with the system call layer. Kernel core
- * only.
+ * sched: the kernel loop and the scheduler's run queue, as the system call
+ * and upcall layers see them. Kernel core only.
+ *
+ * Policy (docs/abi.md, "Scheduling"): round robin over a run queue with a
+ * timeslice budget per process. A process woken by an upcall goes to the
+ * front and runs at the next scheduling point; a process that used up its
+ * budget gets a fresh one at the back. So a sleeper is served within one
+ * switch of its wake-up, and no process gets more than one budget per turn
+ * of the queue however often it sleeps and wakes.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
@@ -11,7 +18,8 @@
 #include "kernel/deferred.h"
 #include "kernel/process.h"
 
-/* The process on the CPU (NULL while the kernel loop itself runs). */
+/* The process on the CPU (NULL while the kernel loop itself runs); its id
+ * is in kernel_fast.current_pid (kernel/hotpath.h) for the fast path. */
 extern struct process *sched_current;
 
 /* True when an interrupt bottom half or a deferred call is waiting: the
@@ -20,5 +28,12 @@ static inline bool sched_kernel_work_pending(void)
 {
     return arch_irq_any_pending() || deferred_any_pending();
 }
+
+/* p, blocked in yield, becomes runnable (its frame is already set up). */
+void sched_wake(struct process *p);
+
+/* The current process just blocked in yield (exception time): switch to
+ * the next runnable one if the kernel has no work, else trap. */
+enum arch_trap sched_block(void);
 
 #endif /* KERNEL_SCHED_H */

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "abi/tock_abi.h"
+#include "kernel/arch/cortex-m/arch.h"
 #include "kernel/grant.h"
 #include "kernel/log.h"
 #include "kernel/sched.h"
@@ -143,8 +144,8 @@ static struct syscall_ret do_allow(struct process *p, bool read_write, uint32_t 
     return ret3(RET_SUCCESS_2U32, (uint32_t)old.ptr, old.len, 0);
 }
 
-static struct syscall_ret do_command(struct process *p, uint32_t drv_num, uint32_t cmd, uint32_t a1,
-                                     uint32_t a2)
+static command_ret_t do_command(struct process *p, uint32_t drv_num, uint32_t cmd, uint32_t a1,
+                                uint32_t a2)
 {
     int d = driver_index(drv_num);
     const struct driver *drv;
@@ -157,7 +158,7 @@ static struct syscall_ret do_command(struct process *p, uint32_t drv_num, uint32
     return drv->command(drv, proc_id(p), cmd, a1, a2);
 }
 
-static struct syscall_ret do_memop(struct process *p, uint32_t op, uint32_t arg)
+static command_ret_t do_memop(struct process *p, uint32_t op, uint32_t arg)
 {
     uint32_t old = p->app_break;
 
@@ -166,11 +167,13 @@ static struct syscall_ret do_memop(struct process *p, uint32_t op, uint32_t arg)
         if (!proc_set_break(p, arg))
             return sys_failure(TOCK_ENOMEM);
         proc_mpu_setup(p);
+        arch_mpu_load(&p->ctx.mpu);
         return sys_success();
     case MEMOP_SBRK:
         if (!proc_set_break(p, old + arg)) /* arg is signed: wraps as intended */
             return sys_failure(TOCK_ENOMEM);
         proc_mpu_setup(p);
+        arch_mpu_load(&p->ctx.mpu);
         return sys_success_u32(old);
     case MEMOP_RAM_START:
         return sys_success_u32(p->ram_start);
@@ -198,6 +201,61 @@ static struct syscall_ret do_memop(struct process *p, uint32_t op, uint32_t arg)
     }
 }
 
+/* The general path, one handler per class (the table below). */
+typedef void (*class_fn)(struct process *p, struct arch_frame *f);
+
+static void sys_yield(struct process *p, struct arch_frame *f)
+{
+    do_yield(p, f);
+}
+
+static void sys_subscribe(struct process *p, struct arch_frame *f)
+{
+    set_return(f, do_subscribe(p, f->r0, f->r1, f->r2, f->r3));
+}
+
+static void sys_command(struct process *p, struct arch_frame *f)
+{
+    set_return(f, command_ret_unpack(do_command(p, f->r0, f->r1, f->r2, f->r3)));
+}
+
+static void sys_allow_rw(struct process *p, struct arch_frame *f)
+{
+    set_return(f, do_allow(p, true, f->r0, f->r1, f->r2, f->r3));
+}
+
+static void sys_allow_ro(struct process *p, struct arch_frame *f)
+{
+    set_return(f, do_allow(p, false, f->r0, f->r1, f->r2, f->r3));
+}
+
+static void sys_memop(struct process *p, struct arch_frame *f)
+{
+    set_return(f, command_ret_unpack(do_memop(p, f->r0, f->r1)));
+}
+
+static void sys_allow_userspace_read(struct process *p, struct arch_frame *f)
+{
+    (void)p;
+    /* No driver here shares userspace-readable buffers. */
+    set_return(f, ret3(RET_FAILURE_2U32, driver_index(f->r0) < 0 ? TOCK_ENODEVICE : TOCK_ENOSUPPORT,
+                       f->r2, f->r3));
+}
+
+/* Exit (and every unknown class) is NULL: it ends or restarts the
+ * process, which resets its saved context, so it happens in the kernel
+ * thread after the trap has saved the registers. */
+static const class_fn class_table[] = {
+    [SYSCALL_YIELD] = sys_yield,
+    [SYSCALL_SUBSCRIBE] = sys_subscribe,
+    [SYSCALL_COMMAND] = sys_command,
+    [SYSCALL_ALLOW_RW] = sys_allow_rw,
+    [SYSCALL_ALLOW_RO] = sys_allow_ro,
+    [SYSCALL_MEMOP] = sys_memop,
+    [SYSCALL_EXIT] = NULL,
+    [SYSCALL_ALLOW_USERSPACE_READ] = sys_allow_userspace_read,
+};
+
 enum arch_trap syscall_entry(struct arch_frame *f)
 {
     struct process *p = sched_current;
@@ -209,36 +267,12 @@ enum arch_trap syscall_entry(struct arch_frame *f)
      * allows only inside the process's flash image. The saved context
      * gets the stack pointer now: upcall delivery works on proc_frame(). */
     p->ctx.sp = (uint32_t)f;
-    switch (class) {
-    case SYSCALL_YIELD:
-        do_yield(p, f);
-        break;
-    case SYSCALL_SUBSCRIBE:
-        set_return(f, do_subscribe(p, f->r0, f->r1, f->r2, f->r3));
-        break;
-    case SYSCALL_COMMAND:
-        set_return(f, do_command(p, f->r0, f->r1, f->r2, f->r3));
-        break;
-    case SYSCALL_ALLOW_RW:
-    case SYSCALL_ALLOW_RO:
-        set_return(f, do_allow(p, class == SYSCALL_ALLOW_RW, f->r0, f->r1, f->r2, f->r3));
-        break;
-    case SYSCALL_ALLOW_USERSPACE_READ:
-        /* No driver here shares userspace-readable buffers. */
-        set_return(f, driver_index(f->r0) < 0
-                          ? ret3(RET_FAILURE_2U32, TOCK_ENODEVICE, f->r2, f->r3)
-                          : ret3(RET_FAILURE_2U32, TOCK_ENOSUPPORT, f->r2, f->r3));
-        break;
-    case SYSCALL_MEMOP:
-        set_return(f, do_memop(p, f->r0, f->r1));
-        break;
-    default:
-        /* Exit and unknown classes end or restart the process: that resets
-         * its saved context, so it happens in the kernel thread, after the
-         * trap has saved the registers. */
+    if (class >= sizeof(class_table) / sizeof(class_table[0]) || class_table[class] == NULL)
         return TRAP_SYSCALL;
-    }
-    if (p->state != PROC_RUNNABLE || sched_kernel_work_pending())
+    class_table[class](p, f);
+    if (p->state != PROC_RUNNABLE)
+        return sched_block();
+    if (sched_kernel_work_pending())
         return TRAP_SYSCALL_DONE;
     return TRAP_NONE;
 }
@@ -253,5 +287,5 @@ void syscall_finish(struct process *p)
     else if (f->r0 == EXIT_TERMINATE || f->r0 == EXIT_RESTART)
         proc_exit(p, f->r0 == EXIT_RESTART, f->r1);
     else
-        set_return(f, sys_failure(TOCK_ENOSUPPORT));
+        set_return(f, command_ret_unpack(sys_failure(TOCK_ENOSUPPORT)));
 }

@@ -1,10 +1,14 @@
 /*
  * syscall: decode and carry out one Tock 2.x system call (TRD104).
  *
- * syscall_entry() (declared in the arch header) is called by the SVC
- * exception handler for every `svc` of a process and does all the work for
- * every class but exit. When it returns TRAP_SYSCALL, the kernel thread
- * calls syscall_finish() for that process once its registers are saved.
+ * The SVC exception handler (kernel/arch/cortex-m/switch.S) answers the
+ * hot calls itself (a command to a driver found in the first slot of the
+ * lookup table, yield-no-wait with nothing queued) and hands every other
+ * `svc` to syscall_entry() (declared in the arch header), which does all
+ * the work for every class but exit through a table indexed by class.
+ * When it returns TRAP_SYSCALL, the kernel thread calls syscall_finish()
+ * for that process once its registers are saved. Both paths give the same
+ * answers (tests/qemu/test_fastpath.py).
  */
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H

@@ -1,18 +1,53 @@
-/* upcall: see upcall.h. */
+/*
+ * upcall: see upcall.h.
+ *
+ * Each process's queue is a ring (queue_head, queue_len): the oldest event
+ * leaves in O(1), which is what yield-wait and the common yield-wait-for
+ * take. An event for a process already blocked in yield is handed over at
+ * once (its frame set up, the process woken) instead of being queued.
+ */
 #include "kernel/upcall.h"
 
-#include <string.h>
-
 #include "kernel/grant.h"
+#include "kernel/sched.h"
 
 /* The xPSR bit that records 4-byte stack realignment at exception entry:
  * the frame's position depends on it, so an upcall frame must keep it. */
 #define XPSR_STACK_ALIGN (1u << 9)
 
+static struct upcall_event *at(struct process *p, unsigned i)
+{
+    unsigned k = p->queue_head + i;
+
+    return &p->queue[k >= UPCALL_QUEUE_LEN ? k - UPCALL_QUEUE_LEN : k];
+}
+
+/* Remove the i-th oldest event: the oldest in O(1); one in the middle by
+ * moving the younger ones up a place. */
 static void remove_at(struct process *p, unsigned i)
 {
-    memmove(&p->queue[i], &p->queue[i + 1], (p->queue_len - i - 1) * sizeof(p->queue[0]));
+    if (i == 0) {
+        p->queue_head = (uint8_t)(p->queue_head + 1 == UPCALL_QUEUE_LEN ? 0 : p->queue_head + 1);
+    } else {
+        for (; i + 1 < p->queue_len; i++)
+            *at(p, i) = *at(p, i + 1);
+    }
     p->queue_len--;
+}
+
+/* Set up p's yield frame to run fn(a0, a1, a2, appdata); when fn returns
+ * it lands right after the process's `svc`. */
+static void enter_upcall(struct process *p, const struct upcall_slot *slot, const uint32_t arg[3])
+{
+    struct arch_frame *f = proc_frame(p);
+
+    f->r0 = arg[0];
+    f->r1 = arg[1];
+    f->r2 = arg[2];
+    f->r3 = slot->appdata;
+    f->lr = f->pc | 1u;
+    f->pc = slot->fn & ~1u;
+    f->xpsr = (f->xpsr & XPSR_STACK_ALIGN) | ARCH_XPSR_THUMB;
 }
 
 bool upcall_schedule(const struct driver *drv, proc_id_t pid, uint32_t num, uint32_t a0,
@@ -20,6 +55,7 @@ bool upcall_schedule(const struct driver *drv, proc_id_t pid, uint32_t num, uint
 {
     struct process *p = proc_lookup(pid);
     int d = driver_index_of(drv);
+    const uint32_t arg[3] = {a0, a1, a2};
     struct upcall_event *ev;
 
     if (p == NULL || d < 0 || num >= drv->num_upcalls)
@@ -31,14 +67,25 @@ bool upcall_schedule(const struct driver *drv, proc_id_t pid, uint32_t num, uint
         f->r0 = a0;
         f->r1 = a1;
         f->r2 = a2;
-        p->state = PROC_RUNNABLE;
+        sched_wake(p);
+        return true;
+    }
+    if (p->state == PROC_YIELD_WAIT) {
+        /* Blocked in yield-wait, so its queue holds nothing with a
+         * function: run this one now, or drop it (null subscription). */
+        const struct upcall_slot *slots = grant_upcalls(p, (unsigned)d, false);
+
+        if (slots != NULL && slots[num].fn != 0) {
+            enter_upcall(p, &slots[num], arg);
+            sched_wake(p);
+        }
         return true;
     }
     if (p->queue_len == UPCALL_QUEUE_LEN) {
         p->upcalls_dropped++;
         return false;
     }
-    ev = &p->queue[p->queue_len++];
+    ev = at(p, p->queue_len++);
     ev->driver = (uint8_t)d;
     ev->num = (uint8_t)num;
     ev->arg[0] = a0;
@@ -50,23 +97,15 @@ bool upcall_schedule(const struct driver *drv, proc_id_t pid, uint32_t num, uint
 bool upcall_run_next(struct process *p)
 {
     while (p->queue_len > 0) {
-        struct upcall_event ev = p->queue[0];
-        struct upcall_slot *slots = grant_upcalls(p, ev.driver, false);
-        struct arch_frame *f;
+        const struct upcall_event *ev = at(p, 0);
+        const struct upcall_slot *slots = grant_upcalls(p, ev->driver, false);
+        uint32_t arg[3] = {ev->arg[0], ev->arg[1], ev->arg[2]};
+        uint8_t num = ev->num;
 
         remove_at(p, 0);
-        if (slots == NULL || slots[ev.num].fn == 0)
+        if (slots == NULL || slots[num].fn == 0)
             continue; /* null subscription: the event is dropped */
-        /* Reuse the yield's exception frame: when the function returns it
-         * lands right after the process's `svc`. */
-        f = proc_frame(p);
-        f->r0 = ev.arg[0];
-        f->r1 = ev.arg[1];
-        f->r2 = ev.arg[2];
-        f->r3 = slots[ev.num].appdata;
-        f->lr = f->pc | 1u;
-        f->pc = slots[ev.num].fn & ~1u;
-        f->xpsr = (f->xpsr & XPSR_STACK_ALIGN) | ARCH_XPSR_THUMB;
+        enter_upcall(p, &slots[num], arg);
         return true;
     }
     return false;
@@ -77,12 +116,14 @@ bool upcall_take_for(struct process *p, unsigned d, uint32_t num)
     unsigned i;
 
     for (i = 0; i < p->queue_len; i++) {
-        if (p->queue[i].driver == d && p->queue[i].num == num) {
+        const struct upcall_event *ev = at(p, i);
+
+        if (ev->driver == d && ev->num == num) {
             struct arch_frame *f = proc_frame(p);
 
-            f->r0 = p->queue[i].arg[0];
-            f->r1 = p->queue[i].arg[1];
-            f->r2 = p->queue[i].arg[2];
+            f->r0 = ev->arg[0];
+            f->r1 = ev->arg[1];
+            f->r2 = ev->arg[2];
             remove_at(p, i);
             return true;
         }
@@ -95,7 +136,9 @@ void upcall_cancel(struct process *p, unsigned d, uint32_t num)
     unsigned i = 0;
 
     while (i < p->queue_len) {
-        if (p->queue[i].driver == d && p->queue[i].num == num)
+        const struct upcall_event *ev = at(p, i);
+
+        if (ev->driver == d && ev->num == num)
             remove_at(p, i);
         else
             i++;

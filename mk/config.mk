@@ -18,7 +18,7 @@ ARCH_FLAGS := -mcpu=cortex-m3 -mthumb
 TOCK_ARCH  := cortex-m3
 
 # The board: boards/$(BOARD)/board.mk names its CPU (KERNEL_ARCH_FLAGS), its
-# architecture folders (ARCH_DIRS) and its number of interrupt lines. Apps
+# MPU layer (ARCH_MPU) and its number of interrupt lines (BOARD_NUM_IRQS). Apps
 # are not per board: one build (ARCH_FLAGS above, ARMv7-M Thumb) runs on all.
 BOARDS := $(notdir $(patsubst %/board.mk,%,$(wildcard $(NVK_ROOT)/boards/*/board.mk)))
 ifeq ($(wildcard $(NVK_ROOT)/boards/$(BOARD)/board.mk),)
@@ -41,10 +41,20 @@ endif
 WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
               -Wpointer-arith -Wundef -Wno-missing-field-initializers
 
+# The board's MPU flavour, kernel/arch/$(ARCH_MPU)/ (armv7m: PMSAv7, armv8m:
+# PMSAv8), is set by boards/$(BOARD)/board.mk.
+# 1: system call fast paths and direct process-to-process switches; 0: every
+# call through syscall_entry() and every switch through the kernel loop
+# (kernel/hotpath.h). Build the second in its own folder, e.g.
+# `make kernel KERNEL_FASTPATH=0 BUILD=build/nofast`.
+KERNEL_FASTPATH ?= 1
+
 # Kernel: freestanding, size-optimised, dead code dropped at link time.
 KERNEL_CFLAGS := $(KERNEL_ARCH_FLAGS) -std=gnu11 -Os -g3 $(WARN_FLAGS) -ffreestanding \
                  -ffunction-sections -fdata-sections -fno-common -I. -MMD -MP \
-                 -DKERNEL_VERSION='"$(VERSION)"' -DARCH_NUM_IRQS=$(BOARD_NUM_IRQS) \
+                 -DKERNEL_VERSION='"$(VERSION)"' -DKERNEL_FASTPATH=$(KERNEL_FASTPATH) \
+                 -DARCH_NUM_IRQS=$(BOARD_NUM_IRQS) \
+                 -DARCH_MPU_SWITCH='"kernel/arch/$(ARCH_MPU)/mpu_switch.inc"' \
                  -DBOARD_FRAM_H='"boards/$(BOARD)/fram.h"' -DBOARD_H='"boards/$(BOARD)/board.h"'
 KERNEL_LDFLAGS := $(KERNEL_ARCH_FLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
                   -Wl,--no-warn-rwx-segments

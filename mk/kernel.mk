@@ -5,12 +5,13 @@
 # A ktest is the same kernel plus one file from tests/ktest/ that defines
 # ktest_main(): the board calls it after boot instead of loading apps.
 
-# The board's board.mk names the architecture folders (ARCH_DIRS): the build
-# picks the files, the sources carry no per-CPU #ifdefs. Outputs go under
-# KBUILD (build/ for the default board, build/<board>/ for the others).
-
-KERNEL_DIRS := kernel $(ARCH_DIRS) hal drivers capsules boards/$(BOARD)
-KERNEL_SRCS := $(filter-out $(ARCH_EXCLUDE),$(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S)))
+# The arch layer: what every Cortex-M shares, then the board's MPU flavour
+# (ARCH_MPU, from boards/$(BOARD)/board.mk): the build picks the files, the
+# sources carry no per-CPU #ifdefs. Outputs go under KBUILD (build/ for the
+# default board, build/<board>/ for the others).
+KERNEL_DIRS := kernel kernel/arch/cortex-m kernel/arch/$(ARCH_MPU) hal drivers capsules \
+               boards/$(BOARD)
+KERNEL_SRCS := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
 KERNEL_OBJS := $(patsubst %,$(KBUILD)/kernel/%.o,$(KERNEL_SRCS))
 KERNEL_LD   := boards/$(BOARD)/layout.ld
 KERNEL_ELF  := $(KBUILD)/kernel.elf

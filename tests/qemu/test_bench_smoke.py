@@ -81,4 +81,4 @@ def test_trace_counts_each_marked_svc():
                "upcall_wait_for_cmd", "upcall_wait_for_yield"):
         assert len(counts[op]) == 20, op
         assert min(counts[op]) > 1, op
-        assert "syscall_entry" in where[op]
+        assert "SVC_Handler" in where[op]

@@ -1,25 +1,24 @@
 /*
- * PMSAv8 MPU programming for one process at a time (ARMv8-M), and the
- * process stack limit.
+ * PMSAv8 MPU (ARMv8-M): region words for one process, computed when its
+ * layout changes; switch.S loads them on every switch to it (LOAD_MPU in
+ * mpu_switch.inc), together with the process's stack limit.
  *
  * Region 0: the process's flash image, read-only and executable.
  * Region 1: the accessible part of its RAM block, [ram_base, break rounded
  *           up to 32 bytes), read/write and never executable. The grant area
  *           above it has no region: only the kernel reaches it.
- * Regions 2, 3: disabled (loaded with the others, so nothing stale stays).
- * The kernel runs privileged with PRIVDEFENA: it sees the default memory
- * map everywhere no region matches.
+ * Regions 2..7 stay disabled (arch_mpu_init). The kernel runs privileged
+ * with PRIVDEFENA: it sees the default memory map where no region matches.
  *
  * PMSAv8 regions are base/limit pairs at 32-byte granularity, so a process
- * RAM block is its need rounded up to 32 bytes, aligned to 32 bytes, where
- * PMSAv7 needs a power of two aligned to itself.
+ * RAM block is its need rounded up to 32 bytes and aligned to 32 bytes,
+ * where PMSAv7 needs a power of two aligned to itself.
  *
- * The register values are computed once per change (process, restart,
- * break) and then loaded with one RNR write and one eight-word store
- * (mpu_load.S), which also sets PSPLIM to the block's start: the process's
- * stack grows down from its stack top towards ram_base (libtock-c's layout:
- * stack first, then data and heap), so a stack that runs past ram_base takes
- * a UsageFault (STKOF) before a byte below the block is written.
+ * The stack limit: switch.S sets PSPLIM to the RAM region's base. The
+ * process's stack grows down from its stack top towards ram_base
+ * (libtock-c's layout: stack first, then data and heap), so a stack that
+ * runs past ram_base takes a UsageFault (STKOF) before a byte below the
+ * block is written.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,13 +29,6 @@
 
 #define MPU_REGION_FLASH 0u
 #define MPU_REGION_RAM   1u
-
-/* Load the four switch regions (eight words: RBAR, RLAR per region) and
- * set PSPLIM (mpu_load.S). */
-void arch_pmsav8_load(const uint32_t words[2 * PMSAV8_SWITCH_REGIONS], uint32_t psplim);
-
-/* The values for the process now in the MPU. */
-static uint32_t regions[2 * PMSAV8_SWITCH_REGIONS];
 
 static uint32_t round_up(uint32_t v)
 {
@@ -79,18 +71,18 @@ uint32_t arch_mpu_ram_granule(uint32_t ram_size)
     return PMSAV8_GRANULE;
 }
 
-void arch_mpu_configure(uint32_t flash_base, uint32_t flash_size, uint32_t ram_base,
-                        uint32_t ram_size, uint32_t ram_accessible)
+void arch_mpu_compute(struct arch_mpu_regions *out, uint32_t flash_base, uint32_t flash_size,
+                      uint32_t ram_base, uint32_t ram_size, uint32_t ram_accessible)
 {
     uint32_t reach = round_up(ram_accessible); /* the break ceiling (process.c) */
 
     (void)ram_size;
-    regions[2 * MPU_REGION_FLASH] = flash_base | PMSAV8_RBAR_SH_NS | PMSAV8_RBAR_RO_RO;
-    regions[2 * MPU_REGION_FLASH + 1] = ((flash_base + flash_size - 1) & PMSAV8_ADDR_MASK) |
-                                        PMSAV8_RLAR_ATTR(PMSAV8_ATTR_NORMAL) | PMSAV8_RLAR_EN;
-    regions[2 * MPU_REGION_RAM] = ram_base | PMSAV8_RBAR_SH_NS | PMSAV8_RBAR_RW_RW | PMSAV8_RBAR_XN;
-    regions[2 * MPU_REGION_RAM + 1] = ((ram_base + reach - 1) & PMSAV8_ADDR_MASK) |
-                                      PMSAV8_RLAR_ATTR(PMSAV8_ATTR_NORMAL) | PMSAV8_RLAR_EN;
-    /* regions 2 and 3 stay 0: disabled */
-    arch_pmsav8_load(regions, ram_base);
+    out->rnr = MPU_REGION_FLASH; /* RBAR/RLAR: region 0; the _A1 aliases: region 1 */
+    out->pair[MPU_REGION_FLASH][0] = flash_base | PMSAV8_RBAR_SH_NS | PMSAV8_RBAR_RO_RO;
+    out->pair[MPU_REGION_FLASH][1] = ((flash_base + flash_size - 1) & PMSAV8_ADDR_MASK) |
+                                     PMSAV8_RLAR_ATTR(PMSAV8_ATTR_NORMAL) | PMSAV8_RLAR_EN;
+    out->pair[MPU_REGION_RAM][0] =
+        ram_base | PMSAV8_RBAR_SH_NS | PMSAV8_RBAR_RW_RW | PMSAV8_RBAR_XN;
+    out->pair[MPU_REGION_RAM][1] = ((ram_base + reach - 1) & PMSAV8_ADDR_MASK) |
+                                   PMSAV8_RLAR_ATTR(PMSAV8_ATTR_NORMAL) | PMSAV8_RLAR_EN;
 }

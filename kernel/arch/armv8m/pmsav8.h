@@ -9,7 +9,9 @@
  * memory attributes live. No power-of-two sizes, no subregions; regions may
  * not overlap (an access that hits two faults). RNR selects a region; the
  * three alias pairs after RBAR/RLAR reach regions RNR+1..RNR+3 (RNR's low two
- * bits ignored), so four regions load with one eight-word store-multiple.
+ * bits ignored), so a process's two regions load with one five-word
+ * store-multiple from RNR (kernel/arch/cortex-m/arch.h: struct
+ * arch_mpu_regions).
  */
 #ifndef KERNEL_ARCH_ARMV8M_PMSAV8_H
 #define KERNEL_ARCH_ARMV8M_PMSAV8_H
@@ -41,9 +43,5 @@ struct pmsav8_regs {
  * and outer). Flash and RAM regions both use it. */
 #define PMSAV8_ATTR_NORMAL    0u
 #define PMSAV8_MAIR_NORMAL_WB 0xffu
-
-/* Regions loaded together by one write of RNR (a multiple of 4) and one
- * eight-word store: the four the process switch owns. */
-#define PMSAV8_SWITCH_REGIONS 4u
 
 #endif /* KERNEL_ARCH_ARMV8M_PMSAV8_H */

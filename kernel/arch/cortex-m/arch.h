@@ -1,10 +1,14 @@
 /*
- * arch: everything the kernel core needs from the CPU (ARMv7-M), behind one
- * small interface: entering a process and trapping back, the MPU, the
- * timeslice timer, interrupts, fault decoding and ending the emulator.
+ * arch: everything the kernel core needs from the CPU, behind one small
+ * interface: entering a process and trapping back, switching straight from
+ * one process to another inside an exception, the MPU, the timeslice timer,
+ * interrupts, fault capture and ending the emulator.
  *
- * Called only by the kernel core (the files in kernel/) and the board. The rest of the
- * kernel never touches a CPU register directly.
+ * Two layers implement it, picked by the build (mk/kernel.mk, ARCH_MPU):
+ * kernel/arch/cortex-m/ is what every Cortex-M has (exception entry, context
+ * switch, SysTick, NVIC, fault capture, semihosting); kernel/arch/<mpu>/
+ * (armv7m: PMSAv7) computes MPU region words and decodes fault status.
+ * Called only by the kernel core (kernel/) and the board.
  */
 #ifndef KERNEL_ARCH_ARCH_H
 #define KERNEL_ARCH_ARCH_H
@@ -12,24 +16,39 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Why the CPU came back from a process to the kernel thread. */
+/* Why the CPU came back from a process to the kernel thread, or (from the
+ * kernel's exception-time calls) what the exception handler does next. */
 enum arch_trap {
-    TRAP_NONE = 0,         /* (from syscall_entry: resume the process) */
+    TRAP_NONE = 0,         /* resume the process that was running */
     TRAP_SYSCALL = 1,      /* an `svc` the handler left to the kernel thread */
-    TRAP_TIMESLICE = 2,    /* SysTick expired while the process ran */
+    TRAP_TIMESLICE = 2,    /* the process's timeslice ended */
     TRAP_INTERRUPT = 3,    /* a device interrupt needs its bottom half */
     TRAP_FAULT = 4,        /* the process faulted (MemManage/Bus/Usage/Hard) */
     TRAP_SYSCALL_DONE = 5, /* an `svc` was handled; the process blocked or
                             * the kernel has work to do */
+    TRAP_SWITCH = 6,       /* (exception-time only) switch straight to the
+                            * context in arch_next_ctx */
 };
 
-/* Saved state of a process while the kernel runs. The hardware frame
+/* MPU settings of one process, computed when its layout changes and loaded
+ * on every switch to it with one load-multiple and one store-multiple: the
+ * region number register, then a base/attribute (PMSAv7: RBAR, RASR) or
+ * base/limit (PMSAv8: RBAR, RLAR) pair per region, in the order of the
+ * MPU's consecutive register aliases. */
+#define ARCH_MPU_PROC_REGIONS 2 /* the flash image, the RAM block */
+struct arch_mpu_regions {
+    uint32_t rnr;
+    uint32_t pair[ARCH_MPU_PROC_REGIONS][2];
+};
+
+/* Saved state of a process while it is not running. The hardware frame
  * (r0-r3, r12, lr, pc, xpsr) lives on the process stack at sp; the rest is
  * here. Field order is used by switch.S: do not reorder. */
 struct arch_context {
     uint32_t r4_r11[8];
     uint32_t sp;   /* process stack pointer (PSP) */
     uint32_t trap; /* enum arch_trap, set by the exception handler */
+    struct arch_mpu_regions mpu;
 };
 
 /* The hardware exception frame on the process stack. */
@@ -38,13 +57,23 @@ struct arch_frame {
 };
 
 #define ARCH_FRAME_SIZE 32u
-
-/* The kernel core's system call entry, called by the SVC handler in
- * handler mode with the process's exception frame. It returns TRAP_NONE to
- * go straight back to the process, or the trap to hand to the kernel
- * thread (kernel/syscall.c). */
-enum arch_trap syscall_entry(struct arch_frame *frame);
 #define ARCH_XPSR_THUMB 0x01000000u /* T bit: Thumb state */
+
+/* The kernel core's exception-time entries (kernel/syscall.c, sched.c),
+ * called in handler mode while a process is the current context. Each
+ * returns TRAP_NONE (resume it), TRAP_SWITCH (switch to arch_next_ctx) or
+ * a trap for the kernel thread. */
+enum arch_trap syscall_entry(struct arch_frame *frame);
+enum arch_trap sched_timeslice_end(void);
+
+/* The context running now, and the one a TRAP_SWITCH goes to. */
+extern struct arch_context *arch_current_ctx;
+extern struct arch_context *arch_next_ctx;
+
+/* Run the process whose context is ctx (MPU words included) until some
+ * process traps to the kernel; returns the reason. After direct switches
+ * the trapping context is arch_current_ctx, not necessarily ctx. */
+enum arch_trap arch_switch_to_user(struct arch_context *ctx);
 
 /* Fault details captured when a process faults. */
 struct arch_fault {
@@ -52,53 +81,55 @@ struct arch_fault {
     uint32_t cfsr, hfsr, mmfar, bfar;
 };
 
-/* Run the process whose context is ctx until it traps; returns the reason. */
-enum arch_trap arch_switch_to_user(struct arch_context *ctx);
-
 /* The fault recorded by the last TRAP_FAULT. */
 const struct arch_fault *arch_last_fault(void);
 
-/* Print a decoded CFSR/HFSR/MMFAR/BFAR report through the log. */
+/* Print the fault status through the log (decoded by the MPU layer). */
 void arch_log_fault_status(const struct arch_fault *f);
 
-/* Timeslice: start counting `cycles` CPU cycles; expired() after that. */
-void arch_timeslice_start(uint32_t cycles);
-bool arch_timeslice_expired(void);
-void arch_timeslice_stop(void);
+/* Timeslice budget on SysTick: resume counting down `cycles`; pause
+ * returns what is left (0 if it ran out). sched_timeslice_end() is called
+ * when a process's budget runs out. */
+void arch_slice_resume(uint32_t cycles);
+uint32_t arch_slice_pause(void);
 
 /* MPU. Regions for one process: its flash image (read/execute) and the
  * accessible part of its RAM block (read/write, no execute). What a region
- * may be depends on the MPU: PMSAv7 (kernel/arch/cortex-m/mpu.c) needs a
- * power-of-two size aligned to itself, PMSAv8 (kernel/arch/armv8m/mpu.c)
- * 32-byte multiples; on ARMv8-M, configure also sets the process's stack
- * limit (PSPLIM) to ram_base. */
+ * may be depends on the MPU layer: PMSAv7 (kernel/arch/armv7m/) needs a
+ * power-of-two size aligned to itself, PMSAv8 (kernel/arch/armv8m/) 32-byte
+ * multiples; on ARMv8-M the words also carry the process's stack limit
+ * (PSPLIM = ram_base), loaded with them. */
 void arch_mpu_init(void);
 bool arch_mpu_region_ok(uint32_t base, uint32_t size);
 /* The RAM block for a process that needs `need` bytes: its size (>= need)
  * and the alignment of its base. False if no block can hold that much. */
 bool arch_mpu_ram_block(uint32_t need, uint32_t *size, uint32_t *align);
-void arch_mpu_configure(uint32_t flash_base, uint32_t flash_size, uint32_t ram_base,
-                        uint32_t ram_size, uint32_t ram_accessible);
+void arch_mpu_compute(struct arch_mpu_regions *out, uint32_t flash_base, uint32_t flash_size,
+                      uint32_t ram_base, uint32_t ram_size, uint32_t ram_accessible);
+/* Load r into the MPU now (the running process's break moved); switches
+ * load the incoming context's words themselves. */
+void arch_mpu_load(const struct arch_mpu_regions *r);
 /* Granularity of the accessible RAM boundary for a block of ram_size. */
 uint32_t arch_mpu_ram_granule(uint32_t ram_size);
 
 /* Interrupts. Device IRQs are masked in the NVIC by the top half and
- * re-enabled by the bottom half (arch_irq_enable) once serviced. */
-/* ARCH_NUM_IRQS, the board's number of interrupt lines, comes from the
- * build (boards/<board>/board.mk). */
+ * re-enabled by the bottom half (arch_irq_enable) once serviced. While a
+ * process runs arch_irq_pending is 0: an interrupt taken from a process
+ * traps to the kernel, and entering a process with one pending returns at
+ * once with TRAP_INTERRUPT.
+ * ARCH_NUM_IRQS, the board's number of interrupt lines, comes from the
+ * build (boards/<board>/board.mk): one bit per line in arch_irq_lines (32
+ * lines a word), and bit w of arch_irq_pending says word w has one set, so
+ * "anything pending?" stays one load whatever the number of lines. */
 #define ARCH_IRQ_WORDS ((ARCH_NUM_IRQS + 31) / 32)
 void arch_irq_enable(unsigned irq);
 void arch_irq_disable(unsigned irq);
 bool arch_irq_take_pending(unsigned irq); /* true once per top-half hit */
-/* One bit per interrupt line, 32 lines per word. */
-extern volatile uint32_t arch_irq_pending[ARCH_IRQ_WORDS];
+extern volatile uint32_t arch_irq_lines[ARCH_IRQ_WORDS];
+extern volatile uint32_t arch_irq_pending; /* one bit per nonzero word of arch_irq_lines */
 static inline bool arch_irq_any_pending(void)
 {
-    uint32_t any = 0;
-
-    for (unsigned w = 0; w < ARCH_IRQ_WORDS; w++) /* one load on a 32-line board */
-        any |= arch_irq_pending[w];
-    return any != 0;
+    return arch_irq_pending != 0;
 }
 void arch_wait_for_interrupt(void);
 

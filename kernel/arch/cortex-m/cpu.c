@@ -1,10 +1,11 @@
 /*
- * SysTick timeslices and device interrupt bookkeeping (ARMv7-M).
+ * SysTick timeslice budgets and device interrupt bookkeeping (Cortex-M).
  *
  * Interrupt model: the top half (IRQ_Handler in switch.S, then
  * arch_irq_top_half here) masks the interrupt in the NVIC and sets its bit
- * in `arch_irq_pending`. The kernel loop asks arch_irq_take_pending() for each
- * device it owns, runs the bottom half in thread mode, and unmasks it.
+ * in `arch_irq_lines` (and its word's bit in `arch_irq_pending`). The kernel loop asks
+ * arch_irq_take_pending() for each device it owns, runs the bottom half in thread mode, and unmasks
+ * it.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,8 +13,11 @@
 #include "kernel/arch/cortex-m/arch.h"
 #include "kernel/arch/cortex-m/scb.h"
 
-volatile uint32_t arch_irq_pending[ARCH_IRQ_WORDS];
-static volatile bool timeslice_expired;
+volatile uint32_t arch_irq_lines[ARCH_IRQ_WORDS];
+volatile uint32_t arch_irq_pending;
+/* The budget ran out while the kernel thread was running (between a trap
+ * and arch_slice_pause). */
+static volatile bool slice_ran_out;
 
 /* Interrupt line -> its word in the NVIC's and our bitmaps, and its bit. */
 #define IRQ_WORD(irq) ((irq) / 32u)
@@ -24,15 +28,17 @@ void arch_irq_top_half(uint32_t irq)
 {
     if (irq < ARCH_NUM_IRQS) {
         NVIC_ICER[IRQ_WORD(irq)] = IRQ_BIT(irq);
-        arch_irq_pending[IRQ_WORD(irq)] |= IRQ_BIT(irq);
+        arch_irq_lines[IRQ_WORD(irq)] |= IRQ_BIT(irq);
+        arch_irq_pending |= 1u << IRQ_WORD(irq);
     }
 }
 
-void arch_systick_fired(void);
-void arch_systick_fired(void)
+/* SysTick taken while the kernel thread ran (switch.S). */
+void arch_systick_in_kernel(void);
+void arch_systick_in_kernel(void)
 {
-    timeslice_expired = true;
-    SYSTICK->csr = 0; /* one shot */
+    slice_ran_out = true;
+    SYSTICK->csr = 0;
 }
 
 void arch_irq_enable(unsigned irq)
@@ -47,7 +53,7 @@ void arch_irq_disable(unsigned irq)
 
 bool arch_irq_take_pending(unsigned irq)
 {
-    volatile uint32_t *word = &arch_irq_pending[IRQ_WORD(irq)];
+    volatile uint32_t *word = &arch_irq_lines[IRQ_WORD(irq)];
     uint32_t bit = IRQ_BIT(irq);
     bool was;
 
@@ -56,6 +62,8 @@ bool arch_irq_take_pending(unsigned irq)
     __asm__ volatile("cpsid i" ::: "memory");
     was = (*word & bit) != 0;
     *word &= ~bit;
+    if (*word == 0)
+        arch_irq_pending &= ~(1u << IRQ_WORD(irq));
     __asm__ volatile("cpsie i" ::: "memory");
     return was;
 }
@@ -70,24 +78,43 @@ void arch_wait_for_interrupt(void)
     __asm__ volatile("cpsie i" ::: "memory");
 }
 
-void arch_timeslice_start(uint32_t cycles)
+void arch_slice_resume(uint32_t cycles)
 {
     if (cycles > SYSTICK_RVR_MAX)
         cycles = SYSTICK_RVR_MAX;
-    timeslice_expired = false;
-    SYSTICK->csr = 0;
     SYSTICK->rvr = cycles;
-    SYSTICK->cvr = 0;
+    SYSTICK->cvr = 0; /* any write: reload from rvr on the next tick */
     SYSTICK->csr = SYSTICK_CSR_ENABLE | SYSTICK_CSR_TICKINT | SYSTICK_CSR_CLKSOURCE;
 }
 
-bool arch_timeslice_expired(void)
+uint32_t arch_slice_pause(void)
 {
-    return timeslice_expired;
+    uint32_t left = SYSTICK->cvr;
+
+    SYSTICK->csr = 0;
+    /* Ran out but not taken yet (we are in a handler of the same
+     * priority), or taken while the kernel thread ran: nothing left. */
+    if (slice_ran_out || (SCB->icsr & ICSR_PENDSTSET) != 0) {
+        SCB->icsr = ICSR_PENDSTCLR;
+        slice_ran_out = false;
+        left = 0;
+    }
+    return left;
 }
 
-void arch_timeslice_stop(void)
+/* The five consecutive MPU registers the precomputed words go to (the same
+ * addresses on PMSAv7 and PMSAv8): RNR, RBAR, RASR/RLAR, RBAR_A1,
+ * RASR_A1/RLAR_A1. */
+#define MPU_RNR_ADDR ((volatile uint32_t *)0xE000ED98u)
+
+void arch_mpu_load(const struct arch_mpu_regions *r)
 {
-    SYSTICK->csr = 0;
-    timeslice_expired = false;
+    volatile uint32_t *reg = MPU_RNR_ADDR;
+
+    reg[0] = r->rnr;
+    reg[1] = r->pair[0][0];
+    reg[2] = r->pair[0][1];
+    reg[3] = r->pair[1][0];
+    reg[4] = r->pair[1][1];
+    __asm__ volatile("dsb\n isb" ::: "memory");
 }

@@ -1,7 +1,8 @@
 /*
- * ARMv7-M System Control Space registers used by the arch layer: SCB fault
- * status, SysTick, NVIC and MPU. Register layouts only; no logic.
- * Private to kernel/arch/cortex-m/.
+ * System Control Space registers every Cortex-M (ARMv7-M, ARMv8-M) has and
+ * the arch layer uses: SCB fault status, SysTick, NVIC. Register layouts
+ * only; no logic. Private to kernel/arch/ (the MPU registers live with the
+ * MPU layer that programs them).
  */
 #ifndef KERNEL_ARCH_SCB_H
 #define KERNEL_ARCH_SCB_H
@@ -64,29 +65,15 @@ struct systick_regs {
 #define SYSTICK_CSR_ENABLE    (1u << 0)
 #define SYSTICK_CSR_TICKINT   (1u << 1)
 #define SYSTICK_CSR_CLKSOURCE (1u << 2) /* 1 = processor clock */
+#define SYSTICK_CSR_COUNTFLAG (1u << 16)
 #define SYSTICK_RVR_MAX       0x00ffffffu
 
+#define ICSR_PENDSTCLR (1u << 25)
+#define ICSR_PENDSTSET (1u << 26)
+#define ICSR_PENDSVSET (1u << 28)
+
+/* Indexed by interrupt line / 32. */
 #define NVIC_ISER ((volatile uint32_t *)0xE000E100u)
 #define NVIC_ICER ((volatile uint32_t *)0xE000E180u)
-
-struct mpu_regs {
-    volatile uint32_t type, ctrl, rnr, rbar, rasr;
-};
-#define MPU                    ((struct mpu_regs *)0xE000ED90u)
-#define MPU_CTRL_ENABLE        (1u << 0)
-#define MPU_CTRL_PRIVDEFENA    (1u << 2)
-#define MPU_RBAR_VALID         (1u << 4)
-#define MPU_RASR_ENABLE        (1u << 0)
-#define MPU_RASR_SIZE(log2)    (((log2)-1u) << 1)
-#define MPU_RASR_SRD(mask)     ((uint32_t)(mask) << 8)
-#define MPU_RASR_B             (1u << 16)
-#define MPU_RASR_C             (1u << 17)
-#define MPU_RASR_S             (1u << 18)
-#define MPU_RASR_AP_RW_RW      (3u << 24) /* privileged RW, unprivileged RW */
-#define MPU_RASR_AP_RO_RO      (6u << 24) /* privileged RO, unprivileged RO */
-#define MPU_RASR_XN            (1u << 28)
-#define MPU_MIN_REGION_LOG2    5u /* 32 bytes */
-#define MPU_SUBREGIONS         8u
-#define MPU_MIN_SUBREGION_LOG2 8u /* subregions need regions >= 256 B */
 
 #endif /* KERNEL_ARCH_SCB_H */

@@ -1,62 +1,114 @@
 /*
- * Entering a process and trapping back to the kernel (ARMv7-M).
+ * Entering a process, trapping back to the kernel, switching straight from
+ * one process to another, and the system call fast paths (Cortex-M).
  *
  * The kernel runs in privileged thread mode on MSP; a process runs in
  * unprivileged thread mode on PSP. arch_switch_to_user() saves the kernel's
- * callee-saved registers on MSP, loads the process's, and executes
- * `svc 0xff`; the SVC handler, seeing the call came from MSP, drops
- * privilege and returns into the process on PSP. An exception taken from
- * the process that needs the kernel thread (SysTick, a device interrupt, a
- * fault, a system call the handler cannot finish) saves the process's
- * r4-r11 and PSP into its context, records why, restores privilege and
- * returns to thread mode on MSP, i.e. to the instruction after that
- * `svc 0xff`, where arch_switch_to_user() returns the reason.
+ * callee-saved registers on MSP, loads the process's registers and MPU
+ * words, and pends PendSV; the PendSV handler drops privilege and returns
+ * into the process on PSP. An exception that needs the kernel thread (a
+ * device interrupt, a fault, a system call the handlers cannot finish, a
+ * switch with kernel work pending) saves the running process's r4-r11 and
+ * PSP into its context, records why, restores privilege and returns to
+ * thread mode on MSP, i.e. right after the PendSV request in
+ * arch_switch_to_user(), which returns the reason.
  *
- * Most system calls never get that far: the SVC handler calls the kernel's
- * syscall_entry() right away, in handler mode, and returns straight into
- * the process. That C code keeps r4-r11 as the ABI requires, so the
- * process's registers need no saving on that path.
+ * Most exceptions never get that far:
+ *  - SVC: a command whose driver is in the first slot of the lookup table,
+ *    and yield-no-wait with nothing queued, are answered here without any C
+ *    of the kernel core; every other call goes to syscall_entry() in C.
+ *  - SVC that blocks, SysTick: the scheduler (kernel/sched.c) may answer
+ *    TRAP_SWITCH, and switch_direct saves this process and loads the next
+ *    one (registers, PSP, MPU words) inside the same exception.
+ * C code keeps r4-r11 as the AAPCS requires, so the process's r4-r11 need
+ * saving only when its context is left.
+ * KERNEL_FASTPATH=0 (kernel/hotpath.h) assembles only the general paths.
  */
+#include "abi/tock_abi.h"
+#include "kernel/hotpath.h"
+
     .syntax unified
     .thumb
 
-    .equ CTX_SP,            32   /* struct arch_context: sp */
-    .equ CTX_TRAP,          36   /* struct arch_context: trap */
+    .equ CTX_SP,            32          /* struct arch_context: sp */
+    .equ CTX_TRAP,          36          /* struct arch_context: trap */
+    .equ CTX_MPU,           40          /* struct arch_context: mpu (5 words) */
+    .equ F_R0,              0           /* struct arch_frame */
+    .equ F_R1,              4
+    .equ F_R2,              8
+    .equ F_R3,              12
+    .equ F_PC,              24
     .equ TRAP_TIMESLICE,    2
     .equ TRAP_INTERRUPT,    3
     .equ TRAP_FAULT,        4
+    .equ TRAP_SYSCALL_DONE, 5
+    .equ TRAP_SWITCH,       6
     .equ EXC_RETURN_PSP,    0xFFFFFFFD  /* thread mode, process stack */
     .equ EXC_RETURN_MSP,    0xFFFFFFF9  /* thread mode, main stack */
     .equ EXC_RETURN_SPSEL,  4           /* bit set: the frame is on PSP */
     .equ CONTROL_NPRIV,     1
     .equ EXC_IRQ0,          16          /* exception number of IRQ 0 */
+    .equ MPU_RNR,           0xE000ED98  /* then RBAR, RASR/RLAR, RBAR_A1, RASR_A1/RLAR_A1 */
+    .equ SCB_ICSR,          0xE000ED04
+    .equ ICSR_PENDSVSET,    0x10000000
 
     .section .bss.arch_current_ctx
     .align 2
     .global arch_current_ctx
-arch_current_ctx:
+    .global arch_next_ctx
+arch_current_ctx:                       /* the context on the CPU */
+    .word 0
+arch_next_ctx:                          /* where a TRAP_SWITCH goes */
     .word 0
 
     .text
+
+/* LOAD_MPU ctx, tmp: load the context's precomputed MPU words (at
+ * \ctx+CTX_MPU) into the MPU; clobbers r4-r8 and \tmp. Defined by the MPU
+ * layer (ARCH_MPU_SWITCH, from the build: kernel/arch/<mpu>/mpu_switch.inc),
+ * since what a switch loads differs: ARMv8-M also sets the stack limit. */
+#include ARCH_MPU_SWITCH
 
 /* enum arch_trap arch_switch_to_user(struct arch_context *ctx) */
     .global arch_switch_to_user
     .type arch_switch_to_user, %function
     .thumb_func
 arch_switch_to_user:
-    push    {r4-r11, lr}
+    push    {r4-r11, lr}                /* the kernel's callee-saved registers */
     ldr     r1, =arch_current_ctx
-    str     r0, [r1]
+    str     r0, [r1]                    /* ctx is now the current context */
     ldr     r1, [r0, #CTX_SP]
-    msr     psp, r1
-    ldmia   r0, {r4-r11}
-    svc     #0xff
-    /* Back from the process: its registers are saved in ctx. */
+    msr     psp, r1                     /* the process's stack, frame on top */
+    LOAD_MPU r0, r1                     /* its regions */
+    ldmia   r0, {r4-r11}                /* its callee-saved registers */
+    ldr     r0, =SCB_ICSR
+    mov     r1, #ICSR_PENDSVSET
+    str     r1, [r0]                    /* pend PendSV: it drops into the process */
+    dsb
+    isb                                 /* PendSV is taken here */
+    /* Back from some process: its registers are saved in its context. */
     ldr     r0, =arch_current_ctx
-    ldr     r0, [r0]
-    ldr     r0, [r0, #CTX_TRAP]
+    ldr     r0, [r0]                    /* the context that trapped */
+    ldr     r0, [r0, #CTX_TRAP]         /* and why */
     pop     {r4-r11, pc}
     .size arch_switch_to_user, . - arch_switch_to_user
+
+/* Pended by arch_switch_to_user: enter the current context's process. */
+    .global PendSV_Handler
+    .type PendSV_Handler, %function
+    .thumb_func
+PendSV_Handler:
+    ldr     r0, =arch_irq_pending
+    ldr     r0, [r0]                    /* an interrupt came in since the kernel looked? */
+    cbnz    r0, 1f                      /* then back to the kernel before the process runs */
+    movs    r0, #CONTROL_NPRIV
+    msr     control, r0                 /* thread mode unprivileged */
+    isb
+    ldr     lr, =EXC_RETURN_PSP
+    bx      lr                          /* into the process */
+1:  movs    r1, #TRAP_INTERRUPT
+    b       trap_to_kernel              /* saves what arch_switch_to_user loaded */
+    .size PendSV_Handler, . - PendSV_Handler
 
 /* Save the interrupted process and return to the kernel thread.
  * Entered by branch from a handler with r1 = trap reason. */
@@ -65,51 +117,141 @@ arch_switch_to_user:
 trap_to_kernel:
     ldr     r0, =arch_current_ctx
     ldr     r0, [r0]
-    stmia   r0, {r4-r11}
+    stmia   r0, {r4-r11}                /* the process's callee-saved registers */
     mrs     r2, psp
-    str     r2, [r0, #CTX_SP]
-    str     r1, [r0, #CTX_TRAP]
+    str     r2, [r0, #CTX_SP]           /* and its stack pointer */
+    str     r1, [r0, #CTX_TRAP]         /* why it stopped */
     movs    r0, #0
-    msr     control, r0           /* privileged again */
+    msr     control, r0                 /* privileged again */
     isb
     ldr     lr, =EXC_RETURN_MSP
-    bx      lr
+    bx      lr                          /* to the kernel thread */
     .size trap_to_kernel, . - trap_to_kernel
 
+/* Save the current process and continue with arch_next_ctx, all inside
+ * this exception (the kernel's C code chose it and set up its timeslice). */
+    .type switch_direct, %function
+    .thumb_func
+switch_direct:
+    ldr     r3, =arch_current_ctx
+    ldr     r0, [r3]                    /* the context leaving the CPU */
+    stmia   r0, {r4-r11}                /* its callee-saved registers */
+    mrs     r2, psp
+    str     r2, [r0, #CTX_SP]           /* its stack pointer */
+    ldr     r0, [r3, #4]                /* arch_next_ctx: the one coming in */
+    str     r0, [r3]                    /* is now current */
+    LOAD_MPU r0, r1                     /* its regions */
+    ldmia   r0, {r4-r11}                /* its callee-saved registers */
+    ldr     r2, [r0, #CTX_SP]
+    msr     psp, r2                     /* its stack, with the frame to pop */
+    ldr     lr, =EXC_RETURN_PSP
+    bx      lr                          /* into it, still unprivileged */
+    .size switch_direct, . - switch_direct
+
+/* What the kernel's exception-time C code answered (r0 = enum arch_trap):
+ * resume, switch, or trap to the kernel thread. */
+    .type dispatch_trap, %function
+    .thumb_func
+dispatch_trap:
+    cbz     r0, 1f                      /* TRAP_NONE: back into the process */
+    cmp     r0, #TRAP_SWITCH
+    beq     switch_direct               /* another process next */
+    mov     r1, r0
+    b       trap_to_kernel              /* the kernel thread has work */
+1:  bx      lr
+    .size dispatch_trap, . - dispatch_trap
+
+/* Every `svc` comes from a process (the kernel enters processes through
+ * PendSV). r0 = the process's exception frame for all that follows. */
     .global SVC_Handler
     .type SVC_Handler, %function
     .thumb_func
 SVC_Handler:
-    tst     lr, #EXC_RETURN_SPSEL
-    bne     1f
-    /* From the kernel (svc 0xff): enter the process. */
-    movs    r0, #CONTROL_NPRIV
-    msr     control, r0
-    isb
-    ldr     lr, =EXC_RETURN_PSP
-    bx      lr
-1:  push    {r4, lr}              /* EXC_RETURN; r4 keeps MSP 8-aligned */
-    mrs     r0, psp
+    mrs     r0, psp                     /* the caller's exception frame */
+#if KERNEL_FASTPATH
+    ldr     r1, [r0, #F_PC]             /* its return address, just past the svc */
+    ldrb    r1, [r1, #-2]               /* the svc's immediate: the system call class */
+    cmp     r1, #SYSCALL_COMMAND
+    beq     fast_command
+    cbnz    r1, general                 /* yield (0) falls through, the rest go to C */
+
+/* yield-no-wait with no upcall queued: clear the caller's flag byte (if it
+ * gave one inside its RAM) and return. Anything else: the general path. */
+fast_yield:
+    ldr     r2, [r0, #F_R0]             /* yield variant */
+    cbnz    r2, general                 /* wait or wait-for: the general path */
+    ldr     r3, =arch_current_ctx
+    ldr     r3, [r3]                    /* the running process (its context comes first) */
+    ldrb    r2, [r3, #PROC_OFF_QUEUE_LEN]
+    cbnz    r2, general                 /* an upcall to run: the general path delivers it */
+    ldr     r1, [r0, #F_R1]             /* address of the "upcall ran" flag, or 0 */
+    cbz     r1, 1f                      /* none given */
+    ldr     r2, [r3, #PROC_OFF_RAM_START]
+    cmp     r1, r2
+    blo     1f                          /* below its RAM: not its byte to write */
+    ldr     r2, [r3, #PROC_OFF_APP_BREAK]
+    cmp     r1, r2
+    bhs     1f                          /* at or past its break: likewise */
+    movs    r2, #0
+    strb    r2, [r1]                    /* no upcall ran */
+1:  bx      lr                          /* r0-r3 untouched in the frame */
+
+/* command, driver found in its first lookup slot. The capsule returns its
+ * answer in r0 (variant) and r1 (value); r0 goes to the frame always, r1
+ * only when the variant uses it (every variant a command may return but
+ * Success). Command 0 and table misses: the general path. */
+fast_command:
+    ldr     r1, [r0, #F_R0]             /* driver number */
+    ldr     r12, =kernel_fast           /* driver table and caller id (grant.c) */
+    add     r2, r1, r1, lsr #16         /* hash: low half plus high half ... */
+    and     r2, r2, #DRIVER_HASH_MASK   /* ... to a slot */
+    ldr     r3, [r12, r2, lsl #2]       /* the driver in that slot, or NULL */
+    cbz     r3, general                 /* no driver there: the general path decides */
+    ldr     r2, [r3, #DRIVER_OFF_NUMBER]
+    cmp     r2, r1
+    bne     general                     /* another driver's slot: likewise */
+    ldr     r2, [r0, #F_R1]             /* command number */
+    cbz     r2, general                 /* 0, "exists": the kernel's own answer */
+    ldr     r1, [r0, #F_R3]             /* arg2: the fifth argument ... */
+    push    {r1, r4, r5, lr}            /* ... at [sp]; r4 pads, r5 is ours, EXC_RETURN */
+    mov     r5, r0                      /* the frame, kept across the call */
+    mov     r0, r3                      /* drv */
+    ldr     r1, [r12, #KFAST_OFF_PID]   /* pid: the caller's id */
+    ldr     r3, [r5, #F_R2]             /* arg1 (cmd is in r2) */
+    ldr     r12, [r0, #DRIVER_OFF_COMMAND]
+    blx     r12                         /* r0 = variant, r1 = value */
+    str     r0, [r5, #F_R0]             /* r0 = variant */
+    cmp     r0, #RET_SUCCESS
+    it      ne
+    strne   r1, [r5, #F_R1]             /* r1 = value, if the variant has one */
+    ldr     r0, =deferred_count
+    ldr     r0, [r0]                    /* did the capsule leave kernel work? */
+    pop     {r1, r4, r5, lr}            /* the process's r4, r5; EXC_RETURN */
+    cbnz    r0, 2f
+    bx      lr                          /* no: straight back to the caller */
+2:  movs    r1, #TRAP_SYSCALL_DONE
+    b       trap_to_kernel              /* yes: the kernel thread runs it first */
+#endif
+
+/* Every other call: syscall_entry() in C. */
+general:
+    push    {r4, lr}                    /* EXC_RETURN; r4 keeps MSP 8-aligned */
     bl      syscall_entry
     pop     {r4, lr}
-    cbnz    r0, 2f
-    bx      lr                    /* handled: straight back to the process */
-2:  mov     r1, r0
-    b       trap_to_kernel
+    b       dispatch_trap
     .size SVC_Handler, . - SVC_Handler
 
     .global SysTick_Handler
     .type SysTick_Handler, %function
     .thumb_func
 SysTick_Handler:
-    push    {lr}
-    bl      arch_systick_fired
-    pop     {lr}
     tst     lr, #EXC_RETURN_SPSEL
-    it      eq
-    bxeq    lr                    /* kernel was running: just note it */
-    movs    r1, #TRAP_TIMESLICE
-    b       trap_to_kernel
+    beq     1f                          /* the kernel thread was running */
+    push    {r4, lr}
+    bl      sched_timeslice_end         /* the running process's budget ran out */
+    pop     {r4, lr}
+    b       dispatch_trap
+1:  b       arch_systick_in_kernel      /* just note it (returns through lr) */
     .size SysTick_Handler, . - SysTick_Handler
 
 /* Every device interrupt: mask it in the NVIC, mark it pending for the

@@ -1,5 +1,5 @@
 /*
- * Vector table and reset handler (ARMv7-M).
+ * Vector table and reset handler (Cortex-M).
  *
  * Reset copies .data from flash, zeroes .bss and calls the board's main().
  * Every device interrupt goes to one handler (switch.S) that defers the
@@ -18,6 +18,7 @@ int main(void);
 void Reset_Handler(void);
 void SVC_Handler(void);
 void SysTick_Handler(void);
+void PendSV_Handler(void);
 void IRQ_Handler(void);
 void Fault_Handler(void);
 void Unused_Handler(void);
@@ -44,7 +45,7 @@ __attribute__((section(".vectors"), used)) const struct vector_table vector_tabl
             [EXC_USAGEFAULT - 1] = Fault_Handler,
             [EXC_SVCALL - 1] = SVC_Handler,
             [EXC_DEBUGMON - 1] = Unused_Handler,
-            [EXC_PENDSV - 1] = Unused_Handler,
+            [EXC_PENDSV - 1] = PendSV_Handler,
             [EXC_SYSTICK - 1] = SysTick_Handler,
         },
     .irq = {[0 ... NUM_EXTERNAL_IRQS - 1] = IRQ_Handler},

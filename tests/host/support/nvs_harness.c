@@ -89,7 +89,7 @@ struct syscall_ret nh_cmd(proc_id_t pid, uint32_t cmd, uint32_t arg1, uint32_t a
 {
     const struct driver *drv = nvs_driver(&nh_cap);
 
-    return drv->command(drv, pid, cmd, arg1, arg2);
+    return command_ret_unpack(drv->command(drv, pid, cmd, arg1, arg2));
 }
 
 bool nh_call(proc_id_t pid, uint32_t cmd, uint32_t arg1, uint32_t arg2, uint32_t *sync_err,

@@ -1,18 +1,41 @@
 /*
- * PMSAv7 MPU programming for one process at a time.
+ * PMSAv7 MPU (ARMv7-M): region words for one process, computed when its
+ * layout changes; switch.S loads them on every switch to it.
  *
  * Region 0: the process's flash image, read-only and executable.
  * Region 1: its RAM block, read/write and never executable; only the
  *           subregions below `ram_accessible` are enabled, so the grant area
  *           at the top of the block stays out of the process's reach.
- * The kernel runs privileged with PRIVDEFENA: it sees the default memory
- * map everywhere no region matches, including the disabled subregions.
+ * Each RBAR word carries VALID and its region number, so the five words
+ * (RNR, RBAR, RASR, RBAR_A1, RASR_A1) can be stored in one go. The kernel
+ * runs privileged with PRIVDEFENA: it sees the default memory map
+ * everywhere no region matches, including the disabled subregions.
  */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "kernel/arch/cortex-m/arch.h"
 #include "kernel/arch/cortex-m/scb.h"
+
+struct mpu_regs {
+    volatile uint32_t type, ctrl, rnr, rbar, rasr;
+};
+#define MPU                    ((struct mpu_regs *)0xE000ED90u)
+#define MPU_CTRL_ENABLE        (1u << 0)
+#define MPU_CTRL_PRIVDEFENA    (1u << 2)
+#define MPU_RBAR_VALID         (1u << 4)
+#define MPU_RASR_ENABLE        (1u << 0)
+#define MPU_RASR_SIZE(log2)    (((log2)-1u) << 1)
+#define MPU_RASR_SRD(mask)     ((uint32_t)(mask) << 8)
+#define MPU_RASR_B             (1u << 16)
+#define MPU_RASR_C             (1u << 17)
+#define MPU_RASR_S             (1u << 18)
+#define MPU_RASR_AP_RW_RW      (3u << 24) /* privileged RW, unprivileged RW */
+#define MPU_RASR_AP_RO_RO      (6u << 24) /* privileged RO, unprivileged RO */
+#define MPU_RASR_XN            (1u << 28)
+#define MPU_MIN_REGION_LOG2    5u /* 32 bytes */
+#define MPU_SUBREGIONS         8u
+#define MPU_MIN_SUBREGION_LOG2 8u /* subregions need regions >= 256 B */
 
 #define MPU_REGION_FLASH 0u
 #define MPU_REGION_RAM   1u
@@ -55,8 +78,8 @@ uint32_t arch_mpu_ram_granule(uint32_t ram_size)
     return ram_size >= (1u << MPU_MIN_SUBREGION_LOG2) ? ram_size / MPU_SUBREGIONS : ram_size;
 }
 
-void arch_mpu_configure(uint32_t flash_base, uint32_t flash_size, uint32_t ram_base,
-                        uint32_t ram_size, uint32_t ram_accessible)
+void arch_mpu_compute(struct arch_mpu_regions *out, uint32_t flash_base, uint32_t flash_size,
+                      uint32_t ram_base, uint32_t ram_size, uint32_t ram_accessible)
 {
     uint32_t granule = arch_mpu_ram_granule(ram_size);
     uint32_t enabled = (ram_accessible + granule - 1) / granule; /* subregions */
@@ -65,13 +88,11 @@ void arch_mpu_configure(uint32_t flash_base, uint32_t flash_size, uint32_t ram_b
     if (granule != ram_size && enabled < MPU_SUBREGIONS)
         srd = (0xffu << enabled) & 0xffu; /* disable the upper ones */
 
-    MPU->rnr = MPU_REGION_FLASH;
-    MPU->rbar = flash_base;
-    MPU->rasr =
+    out->rnr = MPU_REGION_FLASH;
+    out->pair[0][0] = flash_base | MPU_RBAR_VALID | MPU_REGION_FLASH;
+    out->pair[0][1] =
         MPU_RASR_ENABLE | MPU_RASR_SIZE(log2_exact(flash_size)) | MPU_RASR_C | MPU_RASR_AP_RO_RO;
-    MPU->rnr = MPU_REGION_RAM;
-    MPU->rbar = ram_base;
-    MPU->rasr = MPU_RASR_ENABLE | MPU_RASR_SIZE(log2_exact(ram_size)) | MPU_RASR_SRD(srd) |
-                MPU_RASR_C | MPU_RASR_B | MPU_RASR_S | MPU_RASR_AP_RW_RW | MPU_RASR_XN;
-    __asm__ volatile("dsb\n isb" ::: "memory");
+    out->pair[1][0] = ram_base | MPU_RBAR_VALID | MPU_REGION_RAM;
+    out->pair[1][1] = MPU_RASR_ENABLE | MPU_RASR_SIZE(log2_exact(ram_size)) | MPU_RASR_SRD(srd) |
+                      MPU_RASR_C | MPU_RASR_B | MPU_RASR_S | MPU_RASR_AP_RW_RW | MPU_RASR_XN;
 }

@@ -1,0 +1,50 @@
+/*
+ * hotpath: what the arch layer's fast paths (kernel/arch/cortex-m/switch.S)
+ * read from kernel structures without calling into C: field offsets and
+ * symbol names. Plain #defines, included from assembly too; each offset is
+ * checked by a _Static_assert next to the structure that defines it
+ * (process.h, grant.c, driver.h), so a reordered field fails the build
+ * instead of the fast path.
+ *
+ * KERNEL_FASTPATH (from the build, default 1) turns the fast paths on; with
+ * 0 every system call goes through syscall_entry() and every switch through
+ * the kernel thread. The two kernels must give identical answers
+ * (tests/qemu/test_fastpath.py).
+ */
+#ifndef KERNEL_HOTPATH_H
+#define KERNEL_HOTPATH_H
+
+#ifndef KERNEL_FASTPATH
+#define KERNEL_FASTPATH 1
+#endif
+
+/* struct process: the context is at offset 0 (so arch_current_ctx is also
+ * the running process), then these. */
+#define PROC_OFF_RAM_START 60
+#define PROC_OFF_APP_BREAK 64
+#define PROC_OFF_QUEUE_LEN 68
+
+/* struct driver */
+#define DRIVER_OFF_NUMBER  0
+#define DRIVER_OFF_COMMAND 16
+
+/* `kernel_fast` (grant.c): the driver lookup table, DRIVER_HASH_SIZE
+ * pointers (a number's first slot is (number + (number >> 16)) &
+ * DRIVER_HASH_MASK), then the running process's id, so that one base
+ * register reaches both. */
+#define DRIVER_HASH_SIZE 16
+#define DRIVER_HASH_MASK (DRIVER_HASH_SIZE - 1)
+#define KFAST_OFF_PID    (4 * DRIVER_HASH_SIZE)
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct driver;
+struct kernel_fast {
+    const struct driver *driver_hash[DRIVER_HASH_SIZE];
+    uint32_t current_pid; /* proc_id_t of sched_current */
+};
+extern struct kernel_fast kernel_fast;
+#endif
+
+#endif /* KERNEL_HOTPATH_H */
