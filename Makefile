@@ -84,19 +84,19 @@ test: $(SETUP_STAMP)
 	@$(MAKE) --no-print-directory test-build
 	@./tests/run_all.sh
 
-# The QEMU suites run on every board (tests/runner.py): each one's kernel
-# and ktests are built, each under its own KBUILD.
+# The QEMU suites run on every board (tests/runner.py): each one's kernel,
+# kernel without fast paths and ktests are built, each under its own KBUILD.
 TEST_BOARDS := mps2-an385 mps2-an505
-test-build: kernel host-tests ktests fuzz $(TEST_DEPS) test-boards
+test-build: kernel kernel-nofast host-tests ktests fuzz $(TEST_DEPS) test-boards
 
 test-boards:
 	@for b in $(filter-out $(BOARD),$(TEST_BOARDS)); do \
-	    $(MAKE) --no-print-directory BOARD=$$b kernel ktests || exit 1; done
+	    $(MAKE) --no-print-directory BOARD=$$b kernel kernel-nofast ktests || exit 1; done
 
 test-host: $(SETUP_STAMP) host-tests
 	@./tests/run_all.sh --host-only
 
-test-qemu: $(SETUP_STAMP) kernel ktests $(TEST_DEPS) test-boards
+test-qemu: $(SETUP_STAMP) kernel kernel-nofast ktests $(TEST_DEPS) test-boards
 	@./tests/run_all.sh --qemu-only
 
 # Mutation testing (tests/mutants/, docs/reliability.md): each mutant of

@@ -18,6 +18,11 @@ KERNEL_ELF  := $(KBUILD)/kernel.elf
 
 kernel: $(KERNEL_ELF)
 
+# The same kernel with the fast paths off (tests/qemu/test_fastpath.py
+# compares the two), in its own folder.
+kernel-nofast:
+	@$(MAKE) --no-print-directory kernel KERNEL_FASTPATH=0 BUILD=$(BUILD)/nofast
+
 $(KBUILD)/kernel/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "CC     $<"
@@ -37,6 +42,8 @@ endef
 $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LD)
 	$(call link_kernel,$@,)
 	@$(SIZE) $@
+
+.PHONY: kernel-nofast
 
 KTEST_SRCS := $(wildcard tests/ktest/*.c)
 KTEST_ELFS := $(patsubst tests/ktest/%.c,$(KBUILD)/ktest/%.elf,$(KTEST_SRCS))

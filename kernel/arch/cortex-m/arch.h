@@ -113,10 +113,10 @@ void arch_mpu_load(const struct arch_mpu_regions *r);
 uint32_t arch_mpu_ram_granule(uint32_t ram_size);
 
 /* Interrupts. Device IRQs are masked in the NVIC by the top half and
- * re-enabled by the bottom half (arch_irq_enable) once serviced. While a
- * process runs arch_irq_pending is 0: an interrupt taken from a process
- * traps to the kernel, and entering a process with one pending returns at
- * once with TRAP_INTERRUPT.
+ * re-enabled by the bottom half (arch_irq_enable) once serviced. An
+ * interrupt taken from a process traps to the kernel; one taken while the
+ * kernel thread runs is served before the next process runs, or at its
+ * next system call when it came in just as the kernel entered it.
  * ARCH_NUM_IRQS, the board's number of interrupt lines, comes from the
  * build (boards/<board>/board.mk): one bit per line in arch_irq_lines (32
  * lines a word), and bit w of arch_irq_pending says word w has one set, so

@@ -33,12 +33,14 @@ void arch_irq_top_half(uint32_t irq)
     }
 }
 
-/* SysTick taken while the kernel thread ran (switch.S). */
+/* SysTick taken while the kernel thread ran (switch.S): between a resume
+ * and the entry into the process, or between a trap and the pause. The
+ * budget counts as used up; SysTick keeps counting (it reloaded), so a
+ * process entered now still gets preempted. */
 void arch_systick_in_kernel(void);
 void arch_systick_in_kernel(void)
 {
     slice_ran_out = true;
-    SYSTICK->csr = 0;
 }
 
 void arch_irq_enable(unsigned irq)
