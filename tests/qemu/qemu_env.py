@@ -3,6 +3,7 @@
 Imported by name (`from qemu_env import KERNEL, app_image`) from the tests;
 the pytest fixtures that use it are in conftest.py beside it.
 """
+import hashlib
 import os
 import subprocess
 import sys
@@ -43,10 +44,24 @@ def ktest(name):
     return os.path.join(KBUILD, "ktest", f"{name}.elf")
 
 
+# The built app images this session booted: {name: sha256 of
+# build/apps/<name>.tbf}. conftest.py writes them at the end of the session
+# to $NVK_TBF_HASHES (tests/runner.py sets it per board) and the runner
+# checks that every app booted on several boards was the same file on each.
+BOOTED_TBFS = {}
+
+
+def record_tbf(name, data):
+    BOOTED_TBFS[name] = hashlib.sha256(data).hexdigest()
+    return data
+
+
 def app_tbf(name):
     """Path of a built app image (apps/<name>/ -> build/apps/<name>.tbf)."""
     path = os.path.join(BUILD, "apps", f"{name}.tbf")
     assert os.path.exists(path), f"{path} missing: run `make apps`"
+    with open(path, "rb") as f:
+        record_tbf(name, f.read())
     return path
 
 
