@@ -7,6 +7,7 @@ include mk/config.mk
 
 .DEFAULT_GOAL := all
 .PHONY: all setup kernel apps run debug check-app test test-build test-boards test-host test-qemu bench \
+        bench-doc \
         clean fram-reset compdb mutants mutants-doc
 
 # Set-up check runs once per make invocation, before anything is built.
@@ -115,7 +116,7 @@ compdb: $(SETUP_STAMP)
 clean:
 	rm -rf $(BUILD)/kernel $(BUILD)/host $(BUILD)/apps $(BUILD)/ktest $(BUILD)/fuzz $(BUILD)/*.elf \
 	       $(BUILD)/*.bin $(BUILD)/*.map $(BUILD)/bench.json $(BUILD)/test-results \
-	       $(BUILD)/mutants $(BUILD)/mutants.json $(BUILD)/mutants.md \
+	       $(BUILD)/mutants $(BUILD)/mutants.json $(BUILD)/mutants.md $(BUILD)/variant \
 	       $(BUILD)/newlib-pic # where newlib was built before it moved to NEWLIB_PIC
 	rm -rf $(foreach b,$(filter-out $(DEFAULT_BOARD),$(BOARDS)),$(addprefix $(BUILD)/$(b)/,\
 	       kernel ktest kernel.elf kernel.map bench.json bench))

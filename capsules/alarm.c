@@ -1,7 +1,6 @@
 /* Alarm capsule: see alarm.h. */
 #include "capsules/alarm.h"
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #define ALARM_CMD_FREQUENCY    1
@@ -11,71 +10,107 @@
 #define ALARM_CMD_SET_ABSOLUTE 6
 #define ALARM_UPCALL_FIRED     0
 
-/* Per-process state, in the process's grant. */
-struct alarm_grant {
-    bool armed;
-    uint32_t reference, dt;
-};
-
-static bool expired(uint32_t now, const struct alarm_grant *g)
+static uint32_t slot_bit(unsigned s)
 {
-    return now - g->reference >= g->dt;
+    return 1u << s;
 }
 
-/* Fire every expired alarm, then program the hardware for the soonest
- * remaining one. */
-static void alarm_update(struct alarm_capsule *a)
+/* Ask the hardware to interrupt `left` ticks after `now` (at most one
+ * chunk ahead), unless it will already interrupt sooner. */
+static void program_by(struct alarm_capsule *a, uint32_t now, uint32_t left)
 {
+    uint32_t chunk = left < ALARM_MAX_CHUNK ? left : ALARM_MAX_CHUNK;
+
+    if (a->hw_armed && a->hw_due - now <= chunk)
+        return;
+    a->hw->ops->set(a->hw, now, chunk);
+    a->hw_armed = true;
+    a->hw_due = now + chunk;
+}
+
+static void fire(struct alarm_capsule *a, const struct alarm_entry *e, uint32_t now)
+{
+    upcall_schedule(&a->drv, e->pid, ALARM_UPCALL_FIRED, now, e->reference + e->dt, 0);
+}
+
+/* The hardware alarm went off: fire what is due, re-base the rest on now
+ * (so none can be lost to a wrap), and program the soonest. Looks at the
+ * armed alarms only. */
+static void alarm_fired(void *ctx)
+{
+    struct alarm_capsule *a = ctx;
     uint32_t now = a->hw->ops->now(a->hw);
-    uint32_t best_left = UINT32_MAX;
+    uint32_t pending = a->armed, soonest = UINT32_MAX;
     bool any = false;
-    unsigned cursor = 0;
-    proc_id_t pid;
 
-    while ((pid = proc_next(&cursor)) != PROC_ID_NONE) {
-        struct alarm_grant *g = grant_peek(&a->drv, pid);
+    a->hw_interrupts++;
+    a->hw_armed = false;
+    while (pending != 0) {
+        unsigned s = (unsigned)__builtin_ctz(pending);
+        struct alarm_entry *e = &a->entry[s];
+        uint32_t elapsed = now - e->reference;
 
-        if (g == NULL || !g->armed)
-            continue;
-        if (expired(now, g)) {
-            g->armed = false;
-            upcall_schedule(&a->drv, pid, ALARM_UPCALL_FIRED, now, g->reference + g->dt, 0);
+        pending &= pending - 1;
+        if (elapsed >= e->dt) {
+            a->armed &= ~slot_bit(s);
+            fire(a, e, now);
             continue;
         }
-        if (g->reference + g->dt - now < best_left) {
-            best_left = g->reference + g->dt - now;
-            any = true;
-        }
+        e->reference = now;
+        e->dt -= elapsed;
+        if (e->dt < soonest)
+            soonest = e->dt;
+        any = true;
     }
     if (any)
-        a->hw->ops->set(a->hw, now, best_left);
+        program_by(a, now, soonest);
     else
         a->hw->ops->disarm(a->hw);
 }
 
-static void alarm_fired(void *ctx)
-{
-    alarm_update(ctx);
-}
-
 static command_ret_t arm(struct alarm_capsule *a, proc_id_t pid, uint32_t reference, uint32_t dt)
 {
-    struct alarm_grant *g = grant_get(&a->drv, pid);
+    unsigned s = proc_id_slot(pid);
+    struct alarm_entry *e = &a->entry[s];
+    uint32_t now = a->hw->ops->now(a->hw);
+    uint32_t elapsed = now - reference;
 
-    if (g == NULL)
-        return sys_failure(TOCK_ENOMEM);
-    g->armed = true;
-    g->reference = reference;
-    g->dt = dt;
-    alarm_update(a);
+    e->pid = pid;
+    e->reference = reference;
+    e->dt = dt;
+    if (elapsed >= dt) {
+        /* Due already (a reference in the past, or dt 0): fire now. */
+        a->armed &= ~slot_bit(s);
+        fire(a, e, now);
+    } else {
+        e->reference = now;
+        e->dt = dt - elapsed;
+        a->armed |= slot_bit(s);
+        program_by(a, now, e->dt);
+    }
     return sys_success_u32(reference + dt);
+}
+
+static command_ret_t stop(struct alarm_capsule *a, proc_id_t pid)
+{
+    unsigned s = proc_id_slot(pid);
+
+    if (!(a->armed & slot_bit(s)) || a->entry[s].pid != pid)
+        return sys_failure(TOCK_EALREADY);
+    a->armed &= ~slot_bit(s);
+    /* With others armed the hardware stays as it is: an interrupt that
+     * finds nothing due costs one check and reprograms for the next. */
+    if (a->armed == 0) {
+        a->hw->ops->disarm(a->hw);
+        a->hw_armed = false;
+    }
+    return sys_success();
 }
 
 static command_ret_t alarm_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
                                    uint32_t arg1, uint32_t arg2)
 {
     struct alarm_capsule *a = drv->ctx;
-    struct alarm_grant *g;
 
     switch (cmd) {
     case ALARM_CMD_FREQUENCY:
@@ -83,12 +118,7 @@ static command_ret_t alarm_command(const struct driver *drv, proc_id_t pid, uint
     case ALARM_CMD_NOW:
         return sys_success_u32(a->hw->ops->now(a->hw));
     case ALARM_CMD_STOP:
-        g = grant_peek(drv, pid);
-        if (g == NULL || !g->armed)
-            return sys_failure(TOCK_EALREADY);
-        g->armed = false;
-        alarm_update(a);
-        return sys_success();
+        return stop(a, pid);
     case ALARM_CMD_SET_RELATIVE:
         return arm(a, pid, a->hw->ops->now(a->hw), arg1);
     case ALARM_CMD_SET_ABSOLUTE:
@@ -100,15 +130,17 @@ static command_ret_t alarm_command(const struct driver *drv, proc_id_t pid, uint
 
 void alarm_init(struct alarm_capsule *a, struct alarm_hw *hw)
 {
-    a->drv = (struct driver){
-        .number = DRIVER_ALARM,
-        .name = "alarm",
-        .num_upcalls = 1,
-        .grant_size = sizeof(struct alarm_grant),
-        .command = alarm_command,
-        .ctx = a,
+    *a = (struct alarm_capsule){
+        .drv =
+            {
+                .number = DRIVER_ALARM,
+                .name = "alarm",
+                .num_upcalls = 1,
+                .command = alarm_command,
+                .ctx = a,
+            },
+        .hw = hw,
     };
-    a->hw = hw;
     hw->fired = alarm_fired;
     hw->fired_ctx = a;
 }

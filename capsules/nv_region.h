@@ -1,29 +1,38 @@
 /*
- * nv_region: the on-FRAM format of the isolated storage region table, as
- * pure functions over bytes (no device access, no state).
+ * nv_region: the on-FRAM format of the isolated storage region table
+ * (format 2), as pure functions over bytes (no device access, no state).
  *
- * The storage area is a chain of slots. A slot is a primary header, a
- * secondary copy of the same header, then the region's data:
+ * The managed area [start, end) holds a directory of fixed-size positions
+ * growing up from `start`, and region data growing down from `end`:
  *
- *     [ primary header | secondary header | data (length bytes) ] [ next slot ...
+ *     start                                                          end
+ *     [pos 0][pos 1]...[pos K][pos K+1]  ...free...  [data K-1]...[data 0]
  *
- * The chain is followed by the lengths in trusted (checksummed) headers only;
- * data bytes belong to apps and are never searched for headers. The first
- * slot whose two headers are both invalid ends the chain: if its secondary
- * copy is blank, the slot is free (a new region may be allocated there);
- * otherwise it is corrupt and nothing past it may ever be allocated.
- * docs/nvstorage.md gives the crash-safety argument.
+ * Position i is at start + i * NVR_POS_SIZE and holds one record written
+ * twice (primary copy, then secondary copy). A record is either
+ *  - REGION: owner, data address, data length: a live region, or
+ *  - END: the end of the table, carrying the data low-water mark (the
+ *    lowest data byte in use; `end` when empty) and its own position.
+ * Positions 0..K-1 are regions (a damaged one is skipped: the others keep
+ * their fixed places), position K is the END, position K+1 is never valid
+ * (allocation clears it). Headers never live inside app data, so app bytes
+ * are never read as headers. docs/nvstorage.md gives the crash-safety and
+ * damage arguments; capsules/nv_storage.c does the writes in that order.
  *
- * Header (little endian, NVR_HDR_SIZE bytes):
- *     0  magic    u32  NVR_MAGIC ("NVRG" in byte order)
- *     4  version  u16  NVR_VERSION
- *     6  reserved u16  0
- *     8  owner    u32  the owning app's storage write id
- *    12  length   u32  data bytes (> 0)
+ * Record (little endian, NVR_REC_SIZE bytes):
+ *     0  magic    u16  NVR_MAGIC ("NV" in byte order)
+ *     2  version  u8   NVR_VERSION
+ *     3  kind     u8   NVR_KIND_REGION or NVR_KIND_END
+ *     4  owner    u32  REGION: the owning write id; END: 0
+ *     8  addr     u32  REGION: first data byte; END: low-water mark
+ *    12  length   u32  REGION: data bytes (> 0); END: its position index
  *    16  crc      u32  CRC-32 (IEEE, as zlib) of bytes 0..15
  *
- * tools/fram_inspect.py reads the same format; tests/py/test_fram_inspect.py
- * cross-checks it against images written by this code.
+ * Format 1 (a chain of 20-byte headers "NVRG", version 1, from `start`) is
+ * recognised only to refuse it: nvr_is_format1().
+ *
+ * tools/fram_inspect.py and tools/fram_tool.py read the same format;
+ * tests/py/test_fram_inspect.py cross-checks them against this code.
  * Callers: capsules/nv_storage.c, host tests, fuzz targets. Never blocks.
  */
 #ifndef CAPSULES_NV_REGION_H
@@ -33,78 +42,102 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NVR_MAGIC   0x4752564Eu /* bytes 'N' 'V' 'R' 'G' */
-#define NVR_VERSION 1u
+#define NVR_MAGIC   0x564Eu /* bytes 'N' 'V' */
+#define NVR_VERSION 2u
 
-#define NVR_OFF_MAGIC    0
-#define NVR_OFF_VERSION  4
-#define NVR_OFF_RESERVED 6
-#define NVR_OFF_OWNER    8
-#define NVR_OFF_LENGTH   12
-#define NVR_OFF_CRC      16
-#define NVR_HDR_SIZE     20
-#define NVR_SLOT_SIZE    (2 * NVR_HDR_SIZE) /* primary + secondary copy */
+#define NVR_KIND_REGION 1u
+#define NVR_KIND_END    2u
+
+#define NVR_OFF_MAGIC   0
+#define NVR_OFF_VERSION 2
+#define NVR_OFF_KIND    3
+#define NVR_OFF_OWNER   4
+#define NVR_OFF_ADDR    8
+#define NVR_OFF_LENGTH  12
+#define NVR_OFF_CRC     16
+#define NVR_REC_SIZE    20
+#define NVR_POS_SIZE    (2 * NVR_REC_SIZE) /* primary + secondary copy */
+
+/* Directory positions beyond the regions: the END and the never-valid
+ * position after it (an allocation at position i clears i + 2). */
+#define NVR_SPARE_POSITIONS 2u
+
+/* Area bytes that hold exactly n regions of size data bytes each. */
+#define NVR_AREA_FOR(n, size) ((n) * ((size) + NVR_POS_SIZE) + NVR_SPARE_POSITIONS * NVR_POS_SIZE)
 
 /* The byte value a cleared area holds (what allocation writes). */
 #define NVR_CLEAR_BYTE 0x00u
 
-struct nvr_header {
+/* Format 1, recognised only to refuse it. */
+#define NVR_V1_MAGIC    0x4752564Eu /* bytes 'N' 'V' 'R' 'G' */
+#define NVR_V1_VERSION  1u
+#define NVR_V1_HDR_SIZE 20
+
+struct nvr_record {
+    uint8_t kind; /* NVR_KIND_REGION or NVR_KIND_END */
     uint32_t owner;
+    uint32_t addr;
     uint32_t length;
 };
 
-enum nvr_slot_kind {
-    NVR_SLOT_LIVE,    /* a region: owner, length, data address valid */
-    NVR_SLOT_FREE,    /* end of the chain; a region may be allocated here */
-    NVR_SLOT_CORRUPT, /* unreadable: the chain ends, allocation is stopped */
+enum nvr_pos_kind {
+    NVR_POS_REGION,  /* a live region: rec valid */
+    NVR_POS_END,     /* the end of the table: rec.addr is the low-water mark */
+    NVR_POS_INVALID, /* neither copy holds a valid record for this position */
 };
 
-struct nvr_slot {
-    enum nvr_slot_kind kind;
-    struct nvr_header hdr;
-    uint32_t data_addr;    /* LIVE: first data byte */
-    uint32_t next_addr;    /* LIVE: address of the next slot */
-    bool repair_primary;   /* LIVE: primary copy is bad, secondary good */
-    bool repair_secondary; /* LIVE: secondary copy is bad, primary good */
+struct nvr_pos {
+    enum nvr_pos_kind kind;
+    struct nvr_record rec;
+    bool repair_primary;   /* the primary copy must be rewritten from rec */
+    bool repair_secondary; /* the secondary copy must be rewritten from rec */
 };
 
-/* CRC-32 (reflected polynomial 0xEDB88320, initial and final xor all ones). */
+/* The area's geometry, checked by the capsule (start < end, no wrap). */
+struct nvr_area {
+    uint32_t start, end;
+};
+
+/* CRC-32 (reflected polynomial 0xEDB88320, initial and final xor all ones),
+ * four bits at a time from a 16-entry table. */
 uint32_t nvr_crc32(const uint8_t *p, size_t n);
 
-/* Serialise a header for owner/length into out. */
-void nvr_encode(uint8_t out[NVR_HDR_SIZE], uint32_t owner, uint32_t length);
-
-/* Parse one header copy: true if magic, version, reserved field and CRC are
- * right (geometry is checked by nvr_classify). */
-bool nvr_decode(const uint8_t in[NVR_HDR_SIZE], struct nvr_header *out);
-
-/* True if all n bytes are 0x00, or all are 0xFF (a fresh chip). */
-bool nvr_is_blank(const uint8_t *p, size_t n);
-
-/* Classify the slot whose NVR_SLOT_SIZE bytes are in `bytes`, found at
- * slot_addr in an area ending at area_end (exclusive). The caller has
- * checked that the slot itself fits (area_end - slot_addr >= NVR_SLOT_SIZE).
- * A header whose region would leave the area, or whose two copies disagree,
- * makes the slot CORRUPT. */
-void nvr_classify(const uint8_t bytes[NVR_SLOT_SIZE], uint32_t slot_addr, uint32_t area_end,
-                  struct nvr_slot *out);
-
-/* True if a slot fits at slot_addr before area_end. */
-static inline bool nvr_slot_fits(uint32_t slot_addr, uint32_t area_end)
+/* Device address of directory position i. */
+static inline uint32_t nvr_pos_addr(const struct nvr_area *a, uint32_t i)
 {
-    return slot_addr <= area_end && area_end - slot_addr >= NVR_SLOT_SIZE;
+    return a->start + i * NVR_POS_SIZE;
 }
 
-/* True if a region of length bytes (> 0) fits in a slot at slot_addr. */
-static inline bool nvr_region_fits(uint32_t slot_addr, uint32_t length, uint32_t area_end)
-{
-    return length > 0 && nvr_slot_fits(slot_addr, area_end) &&
-           length <= area_end - slot_addr - NVR_SLOT_SIZE;
-}
+/* True if position i lies wholly inside the area. */
+bool nvr_pos_fits(const struct nvr_area *a, uint32_t i);
 
-/* The end (exclusive) of what allocating length bytes at slot_addr must clear
- * before committing: the secondary copy, the data and the following slot's
- * headers, cut at area_end. Clearing starts at slot_addr + NVR_HDR_SIZE. */
-uint32_t nvr_clear_end(uint32_t slot_addr, uint32_t length, uint32_t area_end);
+/* Serialise rec into out (one copy). */
+void nvr_encode(uint8_t out[NVR_REC_SIZE], const struct nvr_record *rec);
+
+/* Parse one copy: true if magic, version, kind and CRC are right. */
+bool nvr_decode(const uint8_t in[NVR_REC_SIZE], struct nvr_record *out);
+
+/* True if rec may stand at position i of area a: a REGION lies inside the
+ * area above the directory room it needs, an END's
+ * low-water mark is in [that room's end, area end] and its index is i.
+ * "The room position i needs": positions 0..i+NVR_SPARE_POSITIONS. */
+bool nvr_record_fits(const struct nvr_area *a, uint32_t i, const struct nvr_record *rec);
+
+/* Classify position i from its NVR_POS_SIZE bytes. The primary copy is
+ * always written first, so a valid primary wins; a valid secondary stands
+ * in for a damaged primary. Copies that decode but do not fit position i
+ * count as invalid. */
+void nvr_classify(const uint8_t bytes[NVR_POS_SIZE], const struct nvr_area *a, uint32_t i,
+                  struct nvr_pos *out);
+
+/* True if a region of length bytes (> 0) can be allocated at position i
+ * with the data low-water mark at low: its data [low - length, low) must
+ * stay above positions 0..i+1+NVR_SPARE_POSITIONS (the new END at i+1
+ * and the position after it). */
+bool nvr_alloc_fits(const struct nvr_area *a, uint32_t i, uint32_t low, uint32_t length);
+
+/* True if the NVR_POS_SIZE bytes at the area start hold a format-1 header
+ * copy (either of the first slot's two). */
+bool nvr_is_format1(const uint8_t bytes[NVR_POS_SIZE]);
 
 #endif /* CAPSULES_NV_REGION_H */

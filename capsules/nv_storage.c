@@ -3,12 +3,17 @@
 
 #include <string.h>
 
-#include "capsules/nv_region.h"
 #include "kernel/log.h"
 
 #define NVS_NUM_UPCALLS  3
 #define NVS_NUM_ALLOW_RO 1
 #define NVS_NUM_ALLOW_RW 1
+#define KEY_SHIFT        16
+#define KEY_MASK         0xFFFFu
+#define KEY_NONE         0u /* index entry: no region known at that position */
+#define KEY_ZERO_ALIAS   1u /* where an owner whose key would be KEY_NONE goes */
+#define COMMIT_STEPS     4u /* region primary, region secondary, END primary, secondary */
+#define COMMIT_LIVE      1u /* steps done when the region is live */
 
 static struct nvs_capsule *cap_of(const struct driver *drv)
 {
@@ -80,6 +85,37 @@ static uint32_t upcall_of_op(uint8_t op)
     return NVS_UPCALL_GET_SIZE;
 }
 
+/* A request is still waiting if its process lives and its grant says so. */
+static bool waiting(const struct nvs_capsule *c, proc_id_t pid)
+{
+    const struct nvs_grant *g = grant_peek(&c->drv, pid);
+
+    return g != NULL && g->op != NVS_OP_NONE && pid != c->cur;
+}
+
+/* Append pid to the queue. When the queue is full, first drop the ids of
+ * processes that died or restarted while waiting (their requests vanished
+ * with their grants); false if it is still full. */
+static bool enqueue(struct nvs_capsule *c, proc_id_t pid)
+{
+    uint8_t i, kept = 0;
+
+    if (c->q_len == NVS_QUEUE_MAX) {
+        for (i = 0; i < c->q_len; i++) {
+            proc_id_t p = c->queue[(c->q_head + i) % NVS_QUEUE_MAX];
+
+            if (waiting(c, p))
+                c->queue[(c->q_head + kept++) % NVS_QUEUE_MAX] = p;
+        }
+        c->q_len = kept;
+        if (c->q_len == NVS_QUEUE_MAX)
+            return false;
+    }
+    c->queue[(c->q_head + c->q_len) % NVS_QUEUE_MAX] = pid;
+    c->q_len++;
+    return true;
+}
+
 /* Permission and BUSY errors are synchronous (the spec's command failures);
  * everything that needs the region or the device comes through the upcall. */
 static command_ret_t nvs_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
@@ -98,12 +134,11 @@ static command_ret_t nvs_command(const struct driver *drv, proc_id_t pid, uint32
     g = grant_get(drv, pid);
     if (g == NULL)
         return sys_failure(TOCK_ENOMEM); /* nowhere to record the request */
-    if (g->op != NVS_OP_NONE)
+    if (g->op != NVS_OP_NONE || !enqueue(c, pid))
         return sys_failure(TOCK_EBUSY);
     g->op = op;
     g->offset = op == NVS_OP_GET_SIZE ? 0 : arg1;
     g->offset_too_big = op != NVS_OP_GET_SIZE && arg2 != 0;
-    g->seq = c->next_seq++;
     deferred_schedule(&c->kick);
     return sys_success();
 }
@@ -167,19 +202,19 @@ static int refetch(struct nvs_capsule *c, struct allow_buf *b)
 
 static void read_chunk(struct nvs_capsule *c)
 {
-    dev_read(c, NVS_XFER_READ, c->xfer_addr + c->done,
-             min_u32(c->xfer_len - c->done, NVS_BOUNCE_SIZE));
+    dev_read(c, NVS_XFER_READ, c->reg_data + c->offset + c->done,
+             min_u32(c->app_len - c->done, NVS_BOUNCE_SIZE));
 }
 
 static void write_chunk(struct nvs_capsule *c)
 {
     struct allow_buf b;
-    uint32_t n = min_u32(c->xfer_len - c->done, NVS_BOUNCE_SIZE);
+    uint32_t n = min_u32(c->app_len - c->done, NVS_BOUNCE_SIZE);
 
     if (refetch(c, &b))
         return;
     memcpy(c->bounce, b.ptr + c->done, n);
-    dev_write(c, NVS_XFER_WRITE, c->xfer_addr + c->done, n);
+    dev_write(c, NVS_XFER_WRITE, c->reg_data + c->offset + c->done, n);
 }
 
 /* The region is known: check the request against it and start the work. */
@@ -209,8 +244,6 @@ static void run_op(struct nvs_capsule *c)
     }
     c->app_ptr = b.ptr;
     c->app_len = b.len;
-    c->xfer_addr = c->reg_data + c->offset;
-    c->xfer_len = b.len;
     c->done = 0;
     if (c->cur_op == NVS_OP_READ)
         read_chunk(c);
@@ -232,13 +265,58 @@ static void region_found(struct nvs_capsule *c, uint32_t data, uint32_t len)
     run_op(c);
 }
 
-static void walk_next(struct nvs_capsule *c)
+/* The index key of an owner: 16 bits of it, never KEY_NONE. A match is a
+ * candidate only; the record read from the FRAM decides. */
+static uint16_t owner_key(uint32_t owner)
 {
-    if (!nvr_slot_fits(c->cursor, c->area_end)) {
-        finish(c, TOCK_ENOMEM, 0); /* the chain fills the area */
-        return;
-    }
-    dev_read(c, NVS_WALK, c->cursor, NVR_SLOT_SIZE);
+    uint16_t k = (uint16_t)((owner ^ (owner >> KEY_SHIFT)) & KEY_MASK);
+
+    return k == KEY_NONE ? KEY_ZERO_ALIAS : k;
+}
+
+static void index_set(struct nvs_capsule *c, uint32_t pos, uint32_t owner)
+{
+    if (pos < NVS_INDEX_MAX)
+        c->index[pos] = owner_key(owner);
+}
+
+/* The next position at or after `from` that may hold owner's region: an
+ * index match, or any position past the index. end_pos if none. */
+static uint32_t next_candidate(const struct nvs_capsule *c, uint32_t from)
+{
+    uint16_t key = owner_key(c->owner);
+    uint32_t i;
+
+    for (i = from; i < c->end_pos; i++)
+        if (i >= NVS_INDEX_MAX || c->index[i] == key)
+            return i;
+    return c->end_pos;
+}
+
+static void record_write(struct nvs_capsule *c, uint32_t pos, int copy,
+                         const struct nvr_record *rec)
+{
+    nvr_encode(c->bounce, rec);
+    dev_write(c, NVS_COMMIT, nvr_pos_addr(&c->area, pos) + (uint32_t)copy * NVR_REC_SIZE,
+              NVR_REC_SIZE);
+}
+
+/* Allocation, last part: the region's record over the old END (primary,
+ * then secondary), then the new END at end_pos + 1 (both copies). The
+ * region is live once its primary copy is whole; by then its data is zero
+ * and the position after the new END is cleared, so a cut before the new
+ * END is written leaves two invalid positions after the region: the next
+ * boot reads that as a lost END and rewrites it. */
+static void commit_next(struct nvs_capsule *c)
+{
+    struct nvr_record reg = {NVR_KIND_REGION, c->owner, c->low - c->alloc_len, c->alloc_len};
+    struct nvr_record end = {NVR_KIND_END, 0, c->low - c->alloc_len, c->end_pos + 1u};
+    uint8_t step = c->step++;
+
+    if (step < COMMIT_STEPS / 2)
+        record_write(c, c->end_pos, step, &reg);
+    else
+        record_write(c, c->end_pos + 1u, step - COMMIT_STEPS / 2, &end);
 }
 
 static void clear_next(struct nvs_capsule *c)
@@ -246,48 +324,89 @@ static void clear_next(struct nvs_capsule *c)
     uint32_t n;
 
     if (c->cursor >= c->clear_end) {
-        /* Everything the new region exposes is zero: now make it live. */
-        nvr_encode(c->bounce, c->owner, c->alloc_len);
-        dev_write(c, NVS_COMMIT, c->slot, NVR_HDR_SIZE);
-        return;
+        if (c->phase == NVS_CLEAR) {
+            /* Data zeroed: now the position after the new END. */
+            c->cursor = nvr_pos_addr(&c->area, c->end_pos + NVR_SPARE_POSITIONS);
+            c->clear_end = c->cursor + NVR_POS_SIZE;
+            c->phase = NVS_CLEAR_POS;
+        } else {
+            c->step = 0;
+            commit_next(c);
+            return;
+        }
     }
     n = min_u32(c->clear_end - c->cursor, NVS_BOUNCE_SIZE);
     memset(c->bounce, NVR_CLEAR_BYTE, n);
-    dev_write(c, NVS_CLEAR, c->cursor, n);
+    dev_write(c, c->phase, c->cursor, n);
 }
 
-static void walk_done(struct nvs_capsule *c)
+/* Room left for one more region at the END's position, in data bytes. */
+static uint32_t room_left(const struct nvs_capsule *c)
 {
-    struct nvr_slot s;
+    uint32_t need = nvr_pos_addr(&c->area, c->end_pos + 1u + NVR_SPARE_POSITIONS);
 
-    nvr_classify(c->bounce, c->cursor, c->area_end, &s);
-    switch (s.kind) {
-    case NVR_SLOT_LIVE:
-        if (s.hdr.owner == c->owner) {
-            region_found(c, s.data_addr, s.hdr.length);
-        } else {
-            c->cursor = s.next_addr;
-            walk_next(c);
+    if (!nvr_pos_fits(&c->area, c->end_pos + NVR_SPARE_POSITIONS) || c->low < need)
+        return 0;
+    return c->low - need;
+}
+
+/* The owner has no region: make one, or refuse with NOMEM (logged once per
+ * process, with the space left). Costs no FRAM read. */
+static void allocate(struct nvs_capsule *c)
+{
+    struct nvs_grant *g = grant_peek(&c->drv, c->cur);
+
+    c->alloc_len = nvs_size_for(c, c->owner);
+    if (c->boot.corrupt || !nvr_alloc_fits(&c->area, c->end_pos, c->low, c->alloc_len)) {
+        if (g != NULL && !g->nomem_logged) {
+            g->nomem_logged = true;
+            log_warn("nvstorage: no region for owner 0x%lx: %lu bytes asked, %lu left%s",
+                     (unsigned long)c->owner, (unsigned long)c->alloc_len,
+                     (unsigned long)(c->boot.corrupt ? 0 : room_left(c)),
+                     c->boot.corrupt ? " (table damaged: allocation stopped)" : "");
         }
-        return;
-    case NVR_SLOT_FREE:
-        c->alloc_len = nvs_size_for(c, c->owner);
-        if (!nvr_region_fits(c->cursor, c->alloc_len, c->area_end)) {
-            finish(c, TOCK_ENOMEM, 0);
-            return;
-        }
-        c->slot = c->cursor;
-        c->clear_end = nvr_clear_end(c->slot, c->alloc_len, c->area_end);
-        c->cursor = c->slot + NVR_HDR_SIZE;
-        clear_next(c);
-        return;
-    case NVR_SLOT_CORRUPT:
-    default:
-        log_warn("nvstorage: unreadable header at 0x%lx; no allocation past it",
-                 (unsigned long)c->cursor);
         finish(c, TOCK_ENOMEM, 0);
         return;
     }
+    c->phase = NVS_CLEAR;
+    c->cursor = c->low - c->alloc_len;
+    c->clear_end = c->low;
+    clear_next(c);
+}
+
+static void lookup_next(struct nvs_capsule *c)
+{
+    c->pos = next_candidate(c, c->pos);
+    if (c->pos >= c->end_pos) {
+        allocate(c);
+        return;
+    }
+    dev_read(c, NVS_LOOKUP, nvr_pos_addr(&c->area, c->pos), NVR_POS_SIZE);
+}
+
+static void lookup_done(struct nvs_capsule *c)
+{
+    struct nvr_pos p;
+
+    nvr_classify(c->bounce, &c->area, c->pos, &p);
+    if (p.kind == NVR_POS_REGION && p.rec.owner == c->owner) {
+        region_found(c, p.rec.addr, p.rec.length);
+        return;
+    }
+    c->pos++;
+    lookup_next(c);
+}
+
+static void committed(struct nvs_capsule *c)
+{
+    uint32_t data = c->low - c->alloc_len;
+
+    index_set(c, c->end_pos, c->owner);
+    c->end_pos++;
+    c->low = data;
+    log_info("nvstorage: region for owner 0x%lx at 0x%lx, %lu bytes", (unsigned long)c->owner,
+             (unsigned long)data, (unsigned long)c->alloc_len);
+    region_found(c, data, c->alloc_len);
 }
 
 /* Device completion: advance the request being served. */
@@ -298,13 +417,14 @@ static void nvs_dev_done(void *ctx, enum nvram_status status, size_t count)
     bool ok = status == NVRAM_OK && count == c->chunk;
 
     switch (c->phase) {
-    case NVS_WALK:
+    case NVS_LOOKUP:
         if (ok)
-            walk_done(c);
+            lookup_done(c);
         else
             finish(c, TOCK_EFAIL, 0);
         return;
     case NVS_CLEAR:
+    case NVS_CLEAR_POS:
         if (!ok) {
             finish(c, TOCK_EFAIL, 0);
             return;
@@ -313,22 +433,24 @@ static void nvs_dev_done(void *ctx, enum nvram_status status, size_t count)
         clear_next(c);
         return;
     case NVS_COMMIT:
-        if (!ok) {
-            finish(c, TOCK_EFAIL, 0); /* the next request walks again */
+        if (!ok && c->step <= COMMIT_LIVE) {
+            /* The region's primary record is not known whole: the region
+             * is not live, the END on the chip and in RAM is unchanged and
+             * the next allocation starts over at the same position. */
+            finish(c, TOCK_EFAIL, 0);
             return;
         }
-        nvr_encode(c->bounce, c->owner, c->alloc_len);
-        dev_write(c, NVS_MIRROR, c->slot + NVR_HDR_SIZE, NVR_HDR_SIZE);
-        return;
-    case NVS_MIRROR:
-        /* The primary copy already made the region live; a failed mirror is
-         * rewritten by the next boot scan. */
-        if (!ok)
-            log_warn("nvstorage: secondary header at 0x%lx not written",
-                     (unsigned long)(c->slot + NVR_HDR_SIZE));
-        log_info("nvstorage: region for owner 0x%lx at 0x%lx, %lu bytes", (unsigned long)c->owner,
-                 (unsigned long)c->slot, (unsigned long)c->alloc_len);
-        region_found(c, c->slot + NVR_SLOT_SIZE, c->alloc_len);
+        if (!ok) {
+            /* The region is live; a missing copy or END is rewritten by
+             * the next boot scan (the position after it is cleared). */
+            log_warn("nvstorage: record copy %u at position %lu not written", (unsigned)c->step,
+                     (unsigned long)c->end_pos);
+            c->step = COMMIT_STEPS;
+        }
+        if (c->step < COMMIT_STEPS)
+            commit_next(c);
+        else
+            committed(c);
         return;
     case NVS_XFER_READ:
         if (!ok) {
@@ -339,7 +461,7 @@ static void nvs_dev_done(void *ctx, enum nvram_status status, size_t count)
             return;
         memcpy(b.ptr + c->done, c->bounce, c->chunk);
         c->done += c->chunk;
-        if (c->done == c->xfer_len)
+        if (c->done == c->app_len)
             finish(c, TOCK_SUCCESS, c->done);
         else
             read_chunk(c);
@@ -351,7 +473,7 @@ static void nvs_dev_done(void *ctx, enum nvram_status status, size_t count)
             return;
         }
         c->done += c->chunk;
-        if (c->done == c->xfer_len)
+        if (c->done == c->app_len)
             finish(c, TOCK_SUCCESS, c->done);
         else
             write_chunk(c);
@@ -383,81 +505,154 @@ static void serve(struct nvs_capsule *c, proc_id_t pid, const struct nvs_grant *
         return;
     }
     c->owner = perms->write_id;
-    c->cursor = c->area_start;
-    walk_next(c);
+    c->pos = 0;
+    lookup_next(c);
 }
 
-/* Deferred: when idle, serve the oldest pending request. Arrival order is
- * the sequence number each grant got; ages are compared modulo 2^32. */
+/* Deferred: when idle, serve the oldest waiting request. Ids of processes
+ * that died or restarted while waiting are dropped on the way. */
 static void nvs_kick(void *ctx)
 {
     struct nvs_capsule *c = ctx;
-    unsigned cursor = 0;
-    proc_id_t pid, best = PROC_ID_NONE;
-    struct nvs_grant *g, *best_g = NULL;
-    uint32_t age, best_age = 0;
+    proc_id_t pid;
+    struct nvs_grant *g;
 
-    if (c->phase != NVS_IDLE)
-        return;
-    while ((pid = proc_next(&cursor)) != PROC_ID_NONE) {
+    while (c->phase == NVS_IDLE && c->q_len > 0) {
+        pid = c->queue[c->q_head];
+        c->q_head = (uint8_t)((c->q_head + 1u) % NVS_QUEUE_MAX);
+        c->q_len--;
         g = grant_peek(&c->drv, pid);
-        if (g == NULL || g->op == NVS_OP_NONE)
-            continue;
-        age = c->next_seq - g->seq;
-        if (best_g == NULL || age > best_age) {
-            best = pid;
-            best_g = g;
-            best_age = age;
-        }
+        if (g != NULL && g->op != NVS_OP_NONE)
+            serve(c, pid, g);
     }
-    if (best_g != NULL)
-        serve(c, best, best_g);
 }
 
-static void write_header_blocking(struct nvs_capsule *c, uint32_t addr, const struct nvr_slot *s)
+/* Boot: write one copy of rec at position pos (blocking). */
+static bool write_copy_blocking(struct nvs_capsule *c, uint32_t pos, int copy,
+                                const struct nvr_record *rec)
 {
-    uint8_t hdr[NVR_HDR_SIZE];
+    uint8_t out[NVR_REC_SIZE];
 
-    nvr_encode(hdr, s->hdr.owner, s->hdr.length);
-    if (nvram_write_blocking(c->dev, hdr, addr, NVR_HDR_SIZE, NULL) == NVRAM_OK)
-        c->boot.repaired++;
-    else
-        c->boot.device_error = true;
+    nvr_encode(out, rec);
+    if (nvram_write_blocking(c->dev, out,
+                             nvr_pos_addr(&c->area, pos) + (uint32_t)copy * NVR_REC_SIZE,
+                             NVR_REC_SIZE, NULL) == NVRAM_OK)
+        return true;
+    c->boot.device_error = true;
+    return false;
 }
 
-/* Boot: follow the chain once, rewrite a damaged copy of any header whose
- * other copy is good (so one more fault cannot lose it), and log the table. */
+static void repair(struct nvs_capsule *c, uint32_t pos, const struct nvr_pos *p)
+{
+    if (p->repair_primary && write_copy_blocking(c, pos, 0, &p->rec))
+        c->boot.repaired++;
+    if (p->repair_secondary && write_copy_blocking(c, pos, 1, &p->rec))
+        c->boot.repaired++;
+}
+
+enum scan_step {
+    SCAN_NEXT,     /* go on with the next position */
+    SCAN_END,      /* the END is at end_pos */
+    SCAN_LOST_END, /* the END at end_pos was lost: rewrite it */
+    SCAN_STOP,     /* the table cannot be trusted further: allocate nothing */
+};
+
+/* Boot, position i; prev_invalid says whether position i - 1 was invalid. */
+static enum scan_step scan_position(struct nvs_capsule *c, uint32_t i, bool *prev_invalid)
+{
+    struct nvr_pos p;
+
+    if (nvram_read_blocking(c->dev, c->bounce, nvr_pos_addr(&c->area, i), NVR_POS_SIZE, NULL) !=
+        NVRAM_OK) {
+        c->boot.device_error = true;
+        return SCAN_STOP;
+    }
+    nvr_classify(c->bounce, &c->area, i, &p);
+    if (p.kind == NVR_POS_INVALID) {
+        if (i == 0 && nvr_is_format1(c->bounce)) {
+            c->boot.format1 = true;
+            log_warn("nvstorage: format-1 table at 0x%lx: not used, nothing allocated "
+                     "(tools/fram_tool.py migrate converts it)",
+                     (unsigned long)c->area.start);
+            return SCAN_STOP;
+        }
+        if (*prev_invalid) {
+            c->end_pos = i - 1u; /* two in a row: the END is lost */
+            return SCAN_LOST_END;
+        }
+        *prev_invalid = true;
+        return SCAN_NEXT;
+    }
+    if (*prev_invalid) {
+        c->boot.damaged++;
+        log_warn("nvstorage: damaged record at 0x%lx (position %lu): its region is lost, "
+                 "the others are kept, its space is never reused",
+                 (unsigned long)nvr_pos_addr(&c->area, i - 1u), (unsigned long)(i - 1u));
+        *prev_invalid = false;
+    }
+    /* Regions descend in position order; an END lies below them all. */
+    if (p.rec.addr + (p.kind == NVR_POS_REGION ? p.rec.length : 0) > c->low) {
+        log_warn("nvstorage: record at 0x%lx overlaps the regions before it; "
+                 "no allocation past it",
+                 (unsigned long)nvr_pos_addr(&c->area, i));
+        c->end_pos = i;
+        return SCAN_STOP;
+    }
+    repair(c, i, &p);
+    c->low = p.rec.addr;
+    if (p.kind == NVR_POS_END) {
+        c->end_pos = i;
+        return SCAN_END;
+    }
+    c->boot.regions++;
+    index_set(c, i, p.rec.owner);
+    return SCAN_NEXT;
+}
+
+/* Boot: read the directory once, up to its END. Repair a damaged copy of
+ * any record whose other copy is good; skip (and log) a position whose two
+ * copies are both damaged; rewrite the END if it was lost after regions
+ * (two invalid positions in a row: the END and the never-valid one after
+ * it); build the index. */
 static void boot_scan(struct nvs_capsule *c)
 {
-    uint32_t addr = c->area_start;
-    struct nvr_slot s;
+    enum scan_step st = SCAN_NEXT;
+    bool prev_invalid = false;
+    uint32_t i;
 
-    while (nvr_slot_fits(addr, c->area_end)) {
-        if (nvram_read_blocking(c->dev, c->bounce, addr, NVR_SLOT_SIZE, NULL) != NVRAM_OK) {
-            c->boot.device_error = true;
+    c->end_pos = 0;
+    c->low = c->area.end;
+    for (i = 0; st == SCAN_NEXT; i++) {
+        if (!nvr_pos_fits(&c->area, i)) {
+            /* Out of room: an invalid last position is a lost END; no END
+             * at all is not a table we wrote. */
+            c->end_pos = i - 1u;
+            st = prev_invalid ? SCAN_LOST_END : SCAN_STOP;
             break;
         }
-        nvr_classify(c->bounce, addr, c->area_end, &s);
-        if (s.kind == NVR_SLOT_CORRUPT) {
-            c->boot.corrupt = true;
-            log_warn("nvstorage: unreadable header at 0x%lx; no allocation past it",
-                     (unsigned long)addr);
-            break;
-        }
-        if (s.kind == NVR_SLOT_FREE)
-            break;
-        c->boot.regions++;
-        if (s.repair_primary)
-            write_header_blocking(c, addr, &s);
-        if (s.repair_secondary)
-            write_header_blocking(c, addr + NVR_HDR_SIZE, &s);
-        addr = s.next_addr;
+        st = scan_position(c, i, &prev_invalid);
     }
-    c->boot.end_addr = addr;
+    /* A lost END after regions is rewritten, so one more damaged record
+     * cannot hide the regions' extent. With no record at all the chip may
+     * hold someone else's data: it is left as it is until an allocation
+     * (which needs no END at its position, see commit_next). */
+    if (st == SCAN_LOST_END && c->end_pos > 0) {
+        struct nvr_record end = {NVR_KIND_END, 0, c->low, c->end_pos};
+
+        if (nvr_record_fits(&c->area, c->end_pos, &end)) {
+            c->boot.end_written = write_copy_blocking(c, c->end_pos, 0, &end) &&
+                                  write_copy_blocking(c, c->end_pos, 1, &end);
+        } else {
+            st = SCAN_STOP;
+        }
+    }
+    c->boot.corrupt = st == SCAN_STOP || c->boot.device_error;
     if (c->boot.device_error)
-        log_warn("nvstorage: device error while scanning at 0x%lx", (unsigned long)addr);
-    log_info("nvstorage: %lu regions, table ends at 0x%lx, %lu header copies repaired",
-             (unsigned long)c->boot.regions, (unsigned long)addr, (unsigned long)c->boot.repaired);
+        log_warn("nvstorage: device error while scanning; no allocation this boot");
+    log_info("nvstorage: %lu regions, END at position %lu%s, %lu bytes free, %lu copies repaired",
+             (unsigned long)c->boot.regions, (unsigned long)c->end_pos,
+             c->boot.end_written ? " (rewritten)" : "", (unsigned long)room_left(c),
+             (unsigned long)c->boot.repaired);
 }
 
 void nvs_init(struct nvs_capsule *c, const struct nvs_config *cfg)
@@ -478,8 +673,8 @@ void nvs_init(struct nvs_capsule *c, const struct nvs_config *cfg)
     c->drv.command = nvs_command;
     c->drv.ctx = c;
     c->dev = cfg->dev;
-    c->area_start = cfg->area_start;
-    c->area_end = cfg->area_start + cfg->area_len;
+    c->area.start = cfg->area_start;
+    c->area.end = cfg->area_start + cfg->area_len;
     c->region_size = cfg->region_size;
     c->overrides = cfg->overrides;
     c->num_overrides = cfg->overrides != NULL ? cfg->num_overrides : 0;

@@ -30,11 +30,19 @@ static uint32_t alarm_now(struct alarm_hw *hw)
 static void alarm_set(struct alarm_hw *hw, uint32_t reference, uint32_t dt)
 {
     struct cmsdk_alarm *a = (struct cmsdk_alarm *)hw;
-    uint32_t remaining = reference + dt - alarm_now(hw);
+    uint32_t elapsed = alarm_now(hw) - reference;
+    uint32_t remaining;
 
-    /* Passed already (or due now): fire on the next tick. */
-    if ((int32_t)remaining <= 0)
+    /* Wrap-safe: the instant has passed once elapsed reaches dt, whatever
+     * the size of dt. Passed already (or due now): fire on the next tick.
+     * Otherwise count down what is left, at most what the register holds
+     * (the client re-arms for the rest). */
+    if (elapsed >= dt)
         remaining = 1;
+    else if (dt - elapsed > CMSDK_ALARM_MAX_TICKS)
+        remaining = CMSDK_ALARM_MAX_TICKS;
+    else
+        remaining = dt - elapsed;
     *reg(a->alarm_base, TIMER_CTRL) = 0;
     *reg(a->alarm_base, TIMER_INTSTATUS) = INT_FIRED;
     *reg(a->alarm_base, TIMER_RELOAD) = COUNTER_TOP;
@@ -66,6 +74,13 @@ static const struct alarm_ops cmsdk_alarm_ops = {
     .disarm = alarm_disarm,
     .bottom_half = alarm_bottom_half,
 };
+
+void cmsdk_alarm_test_set_now(struct alarm_hw *hw, uint32_t now)
+{
+    struct cmsdk_alarm *a = (struct cmsdk_alarm *)hw;
+
+    *reg(a->counter_base, TIMER_VALUE) = COUNTER_TOP - now;
+}
 
 void cmsdk_alarm_init(struct cmsdk_alarm *a, uintptr_t counter_base, uintptr_t alarm_base,
                       unsigned alarm_irq, uint32_t pclk_hz)

@@ -3,13 +3,35 @@
 
 #include "kernel/log.h"
 
-/* Memory address bytes on the wire, most significant first. */
-#define FRAM_ADDR_HI(a) ((uint8_t)((a) >> 8))
-#define FRAM_ADDR_LO(a) ((uint8_t)(a))
+/* Memory address bytes on the wire, most significant first; the bits above
+ * them pick the page's bus address. */
+#define FRAM_ADDR_HI(a)     ((uint8_t)((a) >> 8))
+#define FRAM_ADDR_LO(a)     ((uint8_t)(a))
+#define FRAM_PAGE_SHIFT     16u
+#define FRAM_PAGE_OFFSET(a) ((a) & (I2C_FRAM_PAGE_SIZE - 1u))
+
+/* What went wrong on the bus, for the log. */
+static const char *fram_i2c_error(enum i2c_status st)
+{
+    switch (st) {
+    case I2C_ENACK:
+        return "no ACK";
+    case I2C_EBUS:
+        return "bus stuck (a line held low)";
+    default:
+        return "bus misuse";
+    }
+}
 
 static struct i2c_fram *to_fram(struct nvram *dev)
 {
     return (struct i2c_fram *)dev;
+}
+
+/* The bus address that answers for memory address mem. */
+static uint8_t fram_dev_addr(const struct i2c_fram *f, uint32_t mem)
+{
+    return (uint8_t)(f->addr7 + (mem >> FRAM_PAGE_SHIFT));
 }
 
 /* START, write address, memory address: common to reads and writes. */
@@ -18,7 +40,7 @@ static enum i2c_status fram_select(struct i2c_fram *f, uint32_t mem)
     enum i2c_status st = i2c_start(f->bus);
 
     if (st == I2C_OK)
-        st = i2c_address(f->bus, f->addr7, I2C_DIR_WRITE);
+        st = i2c_address(f->bus, fram_dev_addr(f, mem), I2C_DIR_WRITE);
     if (st == I2C_OK)
         st = i2c_write_byte(f->bus, FRAM_ADDR_HI(mem));
     if (st == I2C_OK)
@@ -54,7 +76,7 @@ static enum i2c_status fram_xfer_read(struct i2c_fram *f, uint32_t mem, uint8_t 
     if (st == I2C_OK)
         st = i2c_restart(f->bus);
     if (st == I2C_OK)
-        st = i2c_address(f->bus, f->addr7, I2C_DIR_READ);
+        st = i2c_address(f->bus, fram_dev_addr(f, mem), I2C_DIR_READ);
     /* ACK every byte but the last; the NACK tells the chip to let go. */
     for (i = 0; i < n && st == I2C_OK; i++)
         st = i2c_read_byte(f->bus, &dst[i], i + 1 < n);
@@ -68,6 +90,18 @@ static void fram_finish(struct i2c_fram *f, enum nvram_status status, size_t cou
     f->op = I2C_FRAM_IDLE;
     if (f->nv.done != NULL)
         f->nv.done(f->nv.done_ctx, status, count);
+}
+
+/* Bytes of the next transaction: at most one chunk, never past a page. */
+static size_t fram_chunk(const struct i2c_fram *f, uint32_t mem)
+{
+    size_t n = f->len - f->done;
+    size_t limit = f->op == I2C_FRAM_WRITE ? I2C_FRAM_WRITE_CHUNK : I2C_FRAM_CHUNK;
+    size_t page_left = I2C_FRAM_PAGE_SIZE - FRAM_PAGE_OFFSET(mem);
+
+    if (n > limit)
+        n = limit;
+    return n < page_left ? n : page_left;
 }
 
 /* One chunk per call; reschedules itself until the transfer is done. */
@@ -85,15 +119,14 @@ static void fram_step(void *ctx)
         fram_finish(f, NVRAM_OK, f->done);
         return;
     }
-    if (n > I2C_FRAM_CHUNK)
-        n = I2C_FRAM_CHUNK;
+    n = fram_chunk(f, mem);
     if (f->op == I2C_FRAM_WRITE)
         st = fram_xfer_write(f, mem, f->src + f->done, n);
     else
         st = fram_xfer_read(f, mem, f->dst + f->done, n);
     if (st != I2C_OK) {
         /* Only whole chunks ended by a good STOP count as moved. */
-        log_warn("fram: i2c error %d at 0x%x", (int)st, (unsigned)mem);
+        log_warn("fram: i2c error at 0x%x: %s", (unsigned)mem, fram_i2c_error(st));
         fram_finish(f, NVRAM_EIO, f->done);
         return;
     }
@@ -181,30 +214,54 @@ void i2c_fram_init(struct i2c_fram *fram, struct i2c_bus *bus, uint8_t addr7, ui
     deferred_register(&fram->step, fram_step, fram);
 }
 
+/* What the board says is a part this driver can address: a size of at
+ * most one page, or 2 or 4 whole pages (the page number is address bits in
+ * the device address), and page bus addresses that are all 7-bit addresses
+ * with the page bits free. */
+static bool fram_config_ok(const struct i2c_fram *f)
+{
+    uint32_t pages = (f->board_size + I2C_FRAM_PAGE_SIZE - 1u) / I2C_FRAM_PAGE_SIZE;
+
+    if (f->board_size == 0 || f->board_size > I2C_FRAM_MAX_SIZE)
+        return false;
+    if (pages > 1 && (FRAM_PAGE_OFFSET(f->board_size) != 0 || (pages & (pages - 1u)) != 0))
+        return false;
+    return (uint32_t)f->addr7 + pages <= I2C_ADDR7_LIMIT && (f->addr7 & (pages - 1u)) == 0;
+}
+
 bool i2c_fram_probe(struct i2c_fram *fram)
 {
-    enum i2c_status st;
+    enum i2c_status st = I2C_OK;
+    uint32_t last;
     uint8_t byte;
 
     fram->present = false;
     fram->nv.size = 0;
-    if (fram->addr7 >= I2C_ADDR7_LIMIT || fram->board_size == 0 ||
-        fram->board_size > I2C_FRAM_MAX_SIZE) {
+    if (!fram_config_ok(fram)) {
         log_error("fram: bad configuration (i2c 0x%x, %u bytes)", (unsigned)fram->addr7,
                   (unsigned)fram->board_size);
         return false;
     }
-    /* A read at the last address proves the chip answers its address and
-     * takes a 2-byte memory address, without changing anything on it. */
-    st = fram_xfer_read(fram, fram->board_size - 1, &byte, 1);
+    /* A read at the last address of each page proves that page's bus
+     * address answers and takes a 2-byte memory address, without changing
+     * anything on the chip. */
+    for (last = fram->board_size - 1;; last -= I2C_FRAM_PAGE_SIZE) {
+        st = fram_xfer_read(fram, last, &byte, 1);
+        if (st != I2C_OK || last < I2C_FRAM_PAGE_SIZE)
+            break;
+    }
     if (st != I2C_OK) {
-        log_warn("fram: FRAM absent (i2c 0x%x: %s); storage disabled", (unsigned)fram->addr7,
-                 st == I2C_ENACK ? "no ACK" : "bus stuck");
+        log_warn("fram: FRAM absent (i2c 0x%x: %s); storage disabled",
+                 (unsigned)fram_dev_addr(fram, last), fram_i2c_error(st));
         return false;
     }
     fram->present = true;
     fram->nv.size = fram->board_size;
-    log_info("fram: FRAM present at i2c 0x%x, %u bytes", (unsigned)fram->addr7,
-             (unsigned)fram->nv.size);
+    if (fram->board_size > I2C_FRAM_PAGE_SIZE)
+        log_info("fram: FRAM present at i2c 0x%x..0x%x, %u bytes", (unsigned)fram->addr7,
+                 (unsigned)fram_dev_addr(fram, fram->board_size - 1), (unsigned)fram->nv.size);
+    else
+        log_info("fram: FRAM present at i2c 0x%x, %u bytes", (unsigned)fram->addr7,
+                 (unsigned)fram->nv.size);
     return true;
 }

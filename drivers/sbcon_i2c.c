@@ -156,13 +156,19 @@ static enum i2c_status sbcon_write_byte(struct i2c_bus *bus, uint8_t byte)
     if (!sb->active)
         return I2C_ESTATE;
     for (bit = 0; bit < 8; bit++) {
+        bool one = (byte & (0x80u >> bit)) != 0;
+
         /* Data changes only while SCL is low; most significant bit first. */
-        if (byte & (0x80u >> bit))
+        if (one)
             sbcon_release(sb, SBCON_SDA);
         else
             sbcon_pull_low(sb, SBCON_SDA);
         sbcon_delay(sb);
         if (!sbcon_scl_high(sb))
+            return I2C_EBUS;
+        /* A 1 we released but read as 0: something else holds SDA low, and
+         * the receiver took a different byte than the one we sent. */
+        if (one && !sbcon_sda(sb))
             return I2C_EBUS;
         sbcon_scl_low(sb);
     }
@@ -197,6 +203,9 @@ static enum i2c_status sbcon_read_byte(struct i2c_bus *bus, uint8_t *byte, bool 
         sbcon_pull_low(sb, SBCON_SDA);
     sbcon_delay(sb);
     if (!sbcon_scl_high(sb))
+        return I2C_EBUS;
+    /* Our NACK leaves SDA released: low means a slave will not let go. */
+    if (!ack && !sbcon_sda(sb))
         return I2C_EBUS;
     sbcon_scl_low(sb);
     sbcon_release(sb, SBCON_SDA);

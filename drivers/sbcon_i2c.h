@@ -11,7 +11,11 @@
  * i2c_bus * and never see this file, so a hardware controller can replace
  * it. Every wait is bounded: a clock held low by a slave longer than
  * SBCON_STRETCH_POLLS reads is a bus error, and recovery clocks a stuck
- * slave at most SBCON_RECOVER_CLOCKS times.
+ * slave at most SBCON_RECOVER_CLOCKS times. The master reads back every
+ * level it releases (each 1 bit it sends, its NACK after a read): a line
+ * held low by someone else is I2C_EBUS at once, never a byte the receiver
+ * took differently from what was sent. A bus stuck low at START is I2C_EBUS
+ * after one recovery attempt.
  *
  * Called in kernel thread context only. Never blocks longer than one byte
  * (plus bounded stretch waits); never allocates.

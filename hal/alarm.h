@@ -3,10 +3,13 @@
  * compare alarm.
  *
  * now() counts up at `frequency` Hz and wraps at 2^32. set(reference, dt)
- * arms the alarm for the instant reference + dt (wrapping arithmetic; an
- * instant already passed fires as soon as possible). When it fires the
- * driver's bottom half (kernel loop, never interrupt context) calls the
- * client once; the alarm is then disarmed.
+ * arms the alarm for the instant reference + dt, which has passed once
+ * now - reference >= dt (wrapping arithmetic, so any dt below 2^32 is in
+ * the future when set with a recent reference); an instant already passed
+ * fires as soon as possible. A driver whose alarm register cannot hold the
+ * whole distance fires earlier: clients decide expiry themselves and
+ * re-arm. When it fires the driver's bottom half (kernel loop, never
+ * interrupt context) calls the client once; the alarm is then disarmed.
  */
 #ifndef HAL_ALARM_H
 #define HAL_ALARM_H

@@ -34,6 +34,15 @@
 typedef uint32_t proc_id_t;
 #define PROC_ID_NONE 0u
 
+/* Process slots: a capsule that keeps a small per-process table outside the
+ * grants (e.g. to find armed alarms without walking every process) indexes
+ * it by proc_id_slot(), which is always below PROC_SLOTS. */
+#define PROC_SLOTS 8
+static inline unsigned proc_id_slot(proc_id_t pid)
+{
+    return pid & 0xffu;
+}
+
 /* A command's answer, returned in registers (r0:r1 under the AAPCS): the
  * return variant in the low word, its one value word in the high word. A
  * command answers Failure (error code), Success or Success with u32; the

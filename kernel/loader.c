@@ -16,24 +16,82 @@
 
 const struct kernel_config *kernel_cfg;
 
-/* Carve a block from the pool, sized and aligned as the MPU needs
+/*
+ * Process RAM: each block is sized and aligned as the MPU needs
  * (arch_mpu_ram_block: a power of two aligned to itself on PMSAv7, a
- * 32-byte multiple on PMSAv8), never smaller than PROC_MIN_RAM. */
-static uint32_t ram_pool_next;
+ * multiple of 32 bytes on PMSAv8), never smaller than PROC_MIN_RAM. Blocks
+ * are carved from a list of free holes, best fit: the hole that leaves
+ * least over once the block is aligned in it. Alignment padding stays a
+ * hole, so a small app after a large one fills the space below the large
+ * one instead of being refused (a bump pointer would have jumped past it).
+ * Each placement splits one hole in at most two, so PROC_MAX blocks need
+ * at most PROC_MAX + 1 holes. Apps are placed in flash order (slot order);
+ * the holes make that order matter little.
+ */
+#define RAM_HOLES_MAX (PROC_MAX + 1)
 
-static bool alloc_ram(const struct kernel_config *cfg, uint32_t need, uint32_t *start,
-                      uint32_t *size)
+struct ram_hole {
+    uint32_t start, end; /* [start, end); empty when start == end */
+};
+
+static struct ram_hole ram_holes[RAM_HOLES_MAX];
+static unsigned ram_hole_count;
+
+static void ram_holes_init(const struct kernel_config *cfg)
 {
-    uint32_t sz, align, base;
+    ram_holes[0].start = (uint32_t)cfg->app_ram_start;
+    ram_holes[0].end = (uint32_t)cfg->app_ram_end;
+    ram_hole_count = 1;
+}
+
+/* Where a block of sz bytes aligned to `align` would go in h, or false. */
+static bool fit_in(const struct ram_hole *h, uint32_t sz, uint32_t align, uint32_t *base)
+{
+    uint32_t b = (h->start + align - 1) & ~(align - 1);
+
+    if (b < h->start || b > h->end || sz > h->end - b)
+        return false;
+    *base = b;
+    return true;
+}
+
+/* Take [base, base + sz) out of hole i: what is left below stays in slot
+ * i, what is left above becomes a new hole. */
+static void split_hole(unsigned i, uint32_t base, uint32_t sz)
+{
+    uint32_t end = ram_holes[i].end;
+
+    ram_holes[i].end = base;
+    if (base + sz < end && ram_hole_count < RAM_HOLES_MAX) {
+        ram_holes[ram_hole_count].start = base + sz;
+        ram_holes[ram_hole_count].end = end;
+        ram_hole_count++;
+    }
+}
+
+static bool alloc_ram(uint32_t need, uint32_t *start, uint32_t *size)
+{
+    uint32_t sz, align, base, best_base = 0, best_left = UINT32_MAX;
+    unsigned i, best = RAM_HOLES_MAX;
 
     if (!arch_mpu_ram_block(need < PROC_MIN_RAM ? PROC_MIN_RAM : need, &sz, &align))
         return false;
-    base = (ram_pool_next + align - 1) & ~(align - 1);
-    if (base < ram_pool_next || base > (uint32_t)cfg->app_ram_end ||
-        sz > (uint32_t)cfg->app_ram_end - base)
+    for (i = 0; i < ram_hole_count; i++) {
+        uint32_t left;
+
+        if (!fit_in(&ram_holes[i], sz, align, &base))
+            continue;
+        left = ram_holes[i].end - ram_holes[i].start - sz;
+        if (left < best_left) {
+            best = i;
+            best_base = base;
+            best_left = left;
+        }
+    }
+    if (best == RAM_HOLES_MAX)
         return false;
-    ram_pool_next = base + sz;
-    *start = base;
+    split_hole(best, best_base, sz);
+    *start = best_base;
     *size = sz;
     return true;
 }
@@ -57,7 +115,7 @@ static bool create_process(const struct kernel_config *cfg, const uint8_t *image
     struct process *p = &procs[slot];
     uint32_t need = info->min_ram_size + cfg->grant_reserve;
 
-    if (need < info->min_ram_size || !alloc_ram(cfg, need, &p->ram_start, &p->ram_size)) {
+    if (need < info->min_ram_size || !alloc_ram(need, &p->ram_start, &p->ram_size)) {
         log_error("app '%s' at %p: not loaded: no RAM for %u bytes", info->name,
                   (const void *)image, (unsigned)need);
         return false;
@@ -85,7 +143,7 @@ unsigned kernel_load_processes(const struct kernel_config *cfg)
     unsigned count = 0;
 
     kernel_cfg = cfg;
-    ram_pool_next = (uint32_t)cfg->app_ram_start;
+    ram_holes_init(cfg);
     while (at < cfg->app_flash_end) {
         uint32_t avail = (uint32_t)(cfg->app_flash_end - at);
         struct tbf_info info;

@@ -26,8 +26,8 @@
 #include "kernel/kernel.h"
 #include "kernel/tbf.h"
 
-#define PROC_MAX           8  /* process slots */
-#define UPCALL_QUEUE_LEN   10 /* pending upcalls per process */
+#define PROC_MAX           PROC_SLOTS /* process slots (kernel/driver.h) */
+#define UPCALL_QUEUE_LEN   10         /* pending upcalls per process */
 #define PROC_MIN_RAM       2048
 #define PROC_INITIAL_BREAK ARCH_FRAME_SIZE /* above ram_start, like Tock */
 

@@ -10,3 +10,8 @@ BENCH_JSON := $(KBUILD)/bench.json
 
 bench: $(SETUP_STAMP) kernel ktests apps
 	@$(PYTHON) tools/bench.py --board $(BOARD) --json $(BENCH_JSON) $(BENCH_ARGS)
+
+# `make bench-doc`: measure, then regenerate the tables of
+# docs/performance.md from the result (tools/bench_report.py).
+bench-doc: bench
+	@$(PYTHON) tools/bench_report.py --json $(BENCH_JSON)

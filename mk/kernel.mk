@@ -48,11 +48,54 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LD)
 KTEST_SRCS := $(wildcard tests/ktest/*.c)
 KTEST_ELFS := $(patsubst tests/ktest/%.c,$(KBUILD)/ktest/%.elf,$(KTEST_SRCS))
 
-ktests: $(KTEST_ELFS)
+ktests: $(KTEST_ELFS) kvariants
 
 $(KBUILD)/ktest/%.elf: $(KBUILD)/kernel/tests/ktest/%.c.o $(KERNEL_OBJS) $(KERNEL_LD)
 	@mkdir -p $(dir $@)
 	$(call link_kernel,$@,$<)
+
+# Kernel variants: the same sources built with other build constants, each
+# in its own folder, for the tests that need them:
+#   chunk1    every FRAM write byte is its own I2C transaction, so each byte
+#             boundary is a power-cut point (tools/powercut.py --byte-cuts)
+#   fram128k  the board described with a 128 KiB FRAM at 0x50/0x51
+#             (tests/qemu/test_fram_large.py)
+# $(KBUILD)/variant/<name>/kernel.elf (KBUILD: build/ or build/<board>/), and the ktests listed for it in
+# $(KBUILD)/variant/<name>/ktest/.
+KVARIANTS := chunk1 fram128k
+KVARIANT_CFLAGS_chunk1   := -DI2C_FRAM_WRITE_CHUNK=1
+KVARIANT_CFLAGS_fram128k := -DBOARD_FRAM_KIB=128
+KVARIANT_KTESTS_fram128k := fram_write fram_verify fram_cross
+
+define kvariant_rules
+KVARIANT_OBJS_$(1) := $$(patsubst %,$(KBUILD)/variant/$(1)/obj/%.o,$$(KERNEL_SRCS))
+
+$(KBUILD)/variant/$(1)/obj/%.c.o: %.c
+	@mkdir -p $$(dir $$@)
+	@echo "CC     $$< ($(1))"
+	@$$(CC) $$(KERNEL_CFLAGS) $$(KVARIANT_CFLAGS_$(1)) -c $$< -o $$@
+
+$(KBUILD)/variant/$(1)/obj/%.S.o: %.S
+	@mkdir -p $$(dir $$@)
+	@echo "AS     $$< ($(1))"
+	@$$(CC) $$(KERNEL_CFLAGS) $$(KVARIANT_CFLAGS_$(1)) -c $$< -o $$@
+
+$(KBUILD)/variant/$(1)/kernel.elf: $$(KVARIANT_OBJS_$(1)) $$(KERNEL_LD)
+	@echo "LD     $$@"
+	@$$(CC) $$(KERNEL_LDFLAGS) -T $$(KERNEL_LD) -Wl,-Map=$$(@:.elf=.map) -o $$@ $$(KVARIANT_OBJS_$(1))
+
+$(KBUILD)/variant/$(1)/ktest/%.elf: $(KBUILD)/variant/$(1)/obj/tests/ktest/%.c.o $$(KVARIANT_OBJS_$(1)) $$(KERNEL_LD)
+	@mkdir -p $$(dir $$@)
+	@echo "LD     $$@"
+	@$$(CC) $$(KERNEL_LDFLAGS) -T $$(KERNEL_LD) -Wl,-Map=$$(@:.elf=.map) -o $$@ $$(KVARIANT_OBJS_$(1)) $$<
+
+kvariants: $(KBUILD)/variant/$(1)/kernel.elf $$(KVARIANT_KTESTS_$(1):%=$(KBUILD)/variant/$(1)/ktest/%.elf)
+-include $$(KVARIANT_OBJS_$(1):.o=.d)
+.PRECIOUS: $(KBUILD)/variant/$(1)/obj/%.c.o
+endef
+
+.PHONY: kvariants
+$(foreach v,$(KVARIANTS),$(eval $(call kvariant_rules,$(v))))
 
 -include $(KERNEL_OBJS:.o=.d) $(KTEST_SRCS:%=$(KBUILD)/kernel/%.d)
 

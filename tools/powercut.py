@@ -7,34 +7,59 @@ QEMU's FRAM model (at24c-eeprom) writes its whole image back to the file at
 each I2C STOP that ends a write; a write cut off before its STOP is lost
 whole. So the FRAM states a power cut can leave behind are exactly the
 images QEMU writes back, one per completed device write. The harness runs
-the workload under `-icount shift=0` (deterministic) and strace, which
-records, in order, every image write-back (pwrite64 of the image file) and
-every UART byte (writev on stdout). A cut after device write k is then the
-k-th recorded image, and the UART text before it says what the apps had
-been told was done. Cutting "at a random instant" = choosing k with a
-seeded generator; the same seed gives the same cuts. The next run boots
-from the cut image, so each run is both the recovery check of the last cut
-and the source of the next one.
+the workload under `-icount shift=0` (deterministic) with a small preloaded
+library (tools/powercut_shim.c, built here with the host compiler) that
+hands every image write-back, with the number of UART bytes printed before
+it, to this script through a pipe. A cut after device write k is then the
+k-th image, and the UART text before it says what the apps had been told
+was done. Cutting "at a random instant" = choosing k with a seeded
+generator; the same seed gives the same cuts. The next run boots from the
+last recovered image, so each run is both the recovery check of the last
+cut and the source of the next ones.
+
+Two granularities:
+  * default: the kernel as built (build/kernel.elf): a device write is one
+    I2C transaction of up to 64 bytes (I2C_FRAM_CHUNK);
+  * --byte-cuts: the kernel variant built with I2C_FRAM_WRITE_CHUNK=1
+    (build/variant/chunk1/kernel.elf, mk/kernel.mk): every byte is its own
+    transaction and so every byte boundary is a cut point, as on a real I2C
+    FRAM, which keeps each byte as it is acknowledged. A third of the cuts
+    go to the states just before and after each change of the region table
+    (header bytes land one at a time), a third to atomic-record saves, the
+    rest anywhere.
+
+Starting states (--start): a zeroed chip, an erased chip (all 0xFF), a chip
+of seeded random bytes, or all three in turn (each fresh chip takes the
+next); --fresh-every N starts a new chip every N recorded runs.
 
 What is checked
 ---------------
-On every recorded image (not only the cut ones):
-  * the region table parses (checksummed headers, chain by trusted lengths),
-    regions do not overlap and each owner has at most one region;
-  * no region ever disappears once live (no lost region);
-  * a region that becomes live holds only clear bytes (0x00): its old
-    contents (the harness fills free space with junk) never reach its owner.
+The region table is read with tools/fram_inspect.py (scan and check), the
+one reader of the on-FRAM format besides the kernel, so these checks follow
+the format as it changes. On every state the workload writes (not only the
+cut ones):
+  * fram_inspect finds no violation: the table is never corrupt, regions do
+    not overlap, each owner has at most one, none leaves the area;
+  * no region ever disappears or moves once live (no lost region);
+  * a region that becomes live holds only clear bytes (0x00): old contents
+    (random bytes, 0xFF, an earlier owner's data) never reach its owner.
 On every boot after a cut:
   * the kernel boots and ends cleanly (no fault, no hang, status 0);
   * atomic records (apps/settings) are old-or-new: the generation loaded is
     the last one reported saved before the cut, or the one being saved;
     never torn;
-  * the raw-write workload (apps/nvs_stress) passes its own shadow checks;
-  * tools/fram_inspect.py --check accepts the image (when the tool exists).
+  * the raw-write workload (apps/nvs_stress; apps/boot_counter with byte
+    cuts) passes its own checks;
+  * the image after the recovery boot passes the same table checks, and
+    every region live at the cut is still there.
+The managed area is the whole chip on this board, so "nothing written
+outside the area" is checked by the host cut tests (tests/host), where the
+area lies inside the device.
 
 Usage
 -----
-  tools/powercut.py --cuts 1000 --seed 1            (the long run)
+  tools/powercut.py --cuts 1000 --seed 1                   (64-byte cuts)
+  tools/powercut.py --byte-cuts --cuts 1500 --seed 2 --start erased
   tools/powercut.py --cuts 20 --seed 7 --fresh-every 5
 Exit status 0 if every invariant held; the figures go to stdout (and
 --json FILE).
@@ -44,34 +69,34 @@ import json
 import os
 import random
 import re
-import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-import zlib
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
+import fram_inspect  # noqa: E402
 import qemu as qemu_tool  # noqa: E402
 
 BUILD = os.path.join(ROOT, "build")
 # The board's kernel (NVK_BOARD selects the board, as for tools/qemu.py).
 KERNEL = os.path.join(qemu_tool.board_build(BUILD), "kernel.elf")
-INSPECT = os.path.join(ROOT, "tools", "fram_inspect.py")
+BYTE_KERNEL = os.path.join(qemu_tool.board_build(BUILD), "variant", "chunk1", "kernel.elf")
+SHIM_SRC = os.path.join(ROOT, "tools", "powercut_shim.c")
+SHIM = os.path.join(BUILD, "powercut", "powercut_shim.so")
 WORKLOAD = ["settings", "nvs_stress"]  # recorded runs: records, raw writes, allocations
+# Byte cuts: two allocations and record saves, without nvs_stress's 9 KB of
+# raw writes (each byte is a state there: about 8,500 states a run, not 21,000).
+WORKLOAD_BYTE = ["settings", "boot_counter"]
 VERIFY = ["settings"]                  # recovery boots: record old-or-new, kernel scan
-
-# capsules/nv_region.h
-NVR_MAGIC = 0x4752564E
-NVR_VERSION = 1
-HDR = 20
-SLOT = 2 * HDR
+STARTS = ("zero", "erased", "random")
 CLEAR = 0x00
-JUNK = 0xEE
-
-TAIL = re.compile(r'", (\d+), (\d+)\)')
-RUN_TIMEOUT = 60
+ERASED = 0xFF
+HEADER = 8            # powercut_shim.c: u64 UART byte count before each image
+NEAR_COMMIT = 48      # byte mode: states before a table change that are aimed at
+RUN_TIMEOUT = 120     # seconds for one boot (byte mode writes ~20,000 images)
 
 
 class Violation(Exception):
@@ -81,110 +106,165 @@ class Violation(Exception):
 LAST_OUTPUT = [""]  # UART text of the boot being checked, kept on a failure
 
 
-def unescape(s):
-    """strace -xx prints every byte as \\xHH."""
-    return bytes.fromhex(s.replace("\\x", ""))
+def build_shim():
+    """Compile the preload library if it is missing or older than its source."""
+    if os.path.exists(SHIM) and os.path.getmtime(SHIM) >= os.path.getmtime(SHIM_SRC):
+        return SHIM
+    os.makedirs(os.path.dirname(SHIM), exist_ok=True)
+    tmp = f"{SHIM}.{os.getpid()}"
+    subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror", "-o", tmp,
+                    SHIM_SRC, "-ldl", "-lpthread"], check=True)
+    os.replace(tmp, SHIM)
+    return SHIM
 
 
-def decode_header(b):
-    magic, version, reserved, owner, length, crc = struct.unpack("<IHHIII", b)
-    if magic != NVR_MAGIC or version != NVR_VERSION or reserved != 0 or length == 0:
-        return None
-    if zlib.crc32(b[:16]) & 0xFFFFFFFF != crc:
-        return None
-    return owner, length
+def start_image(kind, size, seed):
+    if kind == "zero":
+        return bytes(size)
+    if kind == "erased":
+        return bytes([ERASED]) * size
+    if kind == "random":
+        return random.Random(seed).randbytes(size)
+    raise ValueError(kind)
+
+
+def inspect(img):
+    """(owner -> (data address, length), fram_inspect's table) of an image;
+    Violation if fram_inspect finds any."""
+    table = fram_inspect.scan(img, 0, len(img))
+    violations, _ = fram_inspect.check(table, False)
+    if violations:
+        raise Violation("; ".join(violations))
+    return {r["owner"]: (r["data"], r["length"]) for r in table["regions"]}, table
 
 
 def parse_table(img):
-    """{owner: (data address, length)} of the live regions, following the
-    chain from address 0 the way nv_region.h describes it."""
-    regions, addr = {}, 0
-    while addr + SLOT <= len(img):
-        a = decode_header(img[addr:addr + HDR])
-        b = decode_header(img[addr + HDR:addr + SLOT])
-        hdr = a or b
-        if hdr is None:
-            break  # free (blank secondary) or corrupt: the chain ends here
-        if a and b and a != b:
-            raise Violation(f"slot {addr:#x}: primary {a} and secondary {b} disagree")
-        owner, length = hdr
-        data = addr + SLOT
-        if data + length > len(img) or data + length < data:
-            raise Violation(f"slot {addr:#x}: length {length} runs past the FRAM")
-        if owner in regions:
-            raise Violation(f"owner {owner:#x} has two regions ({regions[owner][0]:#x}, {data:#x})")
-        regions[owner] = (data, length)
-        addr = data + length
-    return regions
+    return inspect(img)[0]
 
 
-def check_states(states, before, log, check_clear=True):
+def fresh_table(kind, img):
+    """The table of a fresh chip, before any write: it must read as valid."""
+    try:
+        return parse_table(img)
+    except Violation as e:
+        raise Violation(f"a fresh {kind} chip does not read as a valid table: {e}") from None
+
+
+class StateChecker:
     """Image-level invariants over consecutive states of one run. The clear
     check needs consecutive write-backs (the state right after a header
     commit), so it is off when states are a whole boot apart."""
-    prev = before
-    for i, img in enumerate(states):
+
+    def __init__(self, before, log, check_clear=True):
+        self.prev = before
+        self.prev_table = None
+        self.log = log
+        self.check_clear = check_clear
+        self.n = 0
+
+    def feed(self, img):
+        """Check one state; returns whether the table changed with it."""
+        i = self.n
+        self.n += 1
         try:
-            regs = parse_table(img)
+            regs, table = inspect(img)
         except Violation as e:
             raise Violation(f"write {i}: {e}") from None
-        for owner, span in prev.items():
+        for owner, span in self.prev.items():
             if regs.get(owner) != span:
                 raise Violation(f"write {i}: region of owner {owner:#x} at {span[0]:#x} lost")
         for owner, (data, length) in regs.items():
-            if owner not in prev and check_clear:
+            if owner in self.prev:
+                continue
+            if self.check_clear:
                 body = img[data:data + length]
                 if body.count(CLEAR) != length:
                     bad = next(j for j, c in enumerate(body) if c != CLEAR)
                     raise Violation(f"write {i}: new region of {owner:#x} not cleared "
                                     f"(byte {bad} is {body[bad]:#x})")
-                log["allocations"] += 1
-        prev = regs
-    return prev
+            self.log["allocations"] += 1
+        changed = self.prev_table is not None and table != self.prev_table
+        self.prev, self.prev_table = regs, table
+        return changed
 
 
-def junk_image(size):
-    """A fresh chip whose free space holds junk, with blank slot headers
-    where regions of the board's size would start (4 KiB data each)."""
-    img = bytearray([JUNK]) * size
-    step = SLOT + 4096
-    for a in range(0, size - SLOT, step):
-        img[a:a + SLOT] = bytes(SLOT)
-    return bytes(img)
+def check_states(states, before, log, check_clear=True):
+    """Check a list of states; returns the regions of the last one."""
+    c = StateChecker(before, log, check_clear)
+    for img in states:
+        c.feed(img)
+    return c.prev
 
 
-def record(apps_bin, fram_path, workdir):
-    """One deterministic run under strace: (UART text, [(uart offset, image)])."""
-    trace = os.path.join(workdir, "trace.txt")
-    argv = qemu_tool.qemu_argv(KERNEL, apps_bin, fram_path, icount=True)
-    cmd = ["strace", "-f", "-qq", "-e", "trace=pwrite64,writev", "-e", "signal=none",
-           "-xx", "-s", "65536", "-o", trace] + argv
+def stream(kernel, apps_bin, fram_path, on_state, size=qemu_tool.FRAM_SIZE):
+    """One deterministic run; on_state(uart offset, image, uart_text_fn) for
+    every image write-back, in order. Returns (status or None on a hang,
+    UART text)."""
+    shim = build_shim()
+    argv = qemu_tool.qemu_argv(kernel, apps_bin, fram_path, icount=True)
+    rfd, wfd = os.pipe()
+    env = dict(os.environ, LD_PRELOAD=shim, POWERCUT_FD=str(wfd),
+               POWERCUT_IMAGE=os.path.abspath(fram_path), POWERCUT_SIZE=str(size))
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, env=env, pass_fds=(wfd,))
+        os.close(wfd)
+        hung = []
+
+        def kill():
+            hung.append(True)
+            proc.kill()
+
+        timer = threading.Timer(RUN_TIMEOUT, kill)
+        timer.start()
+        text = [b""]
+
+        def uart_text(upto):
+            if len(text[0]) < upto:
+                out.seek(0)
+                text[0] = out.read()
+            return text[0][:upto].decode("latin-1")
+
+        try:
+            with os.fdopen(rfd, "rb") as pipe:
+                while True:
+                    hdr = pipe.read(HEADER)
+                    if len(hdr) < HEADER:
+                        break
+                    img = pipe.read(size)
+                    if len(img) < size:
+                        break
+                    on_state(int.from_bytes(hdr, "little"), img, uart_text)
+        finally:
+            # On a violation the run is abandoned: stop QEMU too.
+            if proc.poll() is None and not hung:
+                proc.kill()
+            status = proc.wait()
+            timer.cancel()
+        out.seek(0)
+        uart = out.read().decode("latin-1")
+    return (None if hung else status), uart
+
+
+def record(apps_bin, fram_path, workdir=None, kernel=None):
+    """One run with every state kept: (status, UART text, [(uart offset,
+    image)]). For workloads with a few hundred device writes."""
+    states = []
+    status, uart = stream(kernel or KERNEL, apps_bin, fram_path,
+                          lambda u, img, _t: states.append((u, img)))
+    return status, uart, states
+
+
+def boot(apps_bin, fram_path, kernel=None):
+    """A plain boot (no recording, still deterministic): (status or None on
+    a hang, UART text)."""
+    argv = qemu_tool.qemu_argv(kernel or KERNEL, apps_bin, fram_path, icount=True)
     try:
-        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=RUN_TIMEOUT)
-        status = r.returncode
+        r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=RUN_TIMEOUT)
+        return r.returncode, r.stdout.decode("latin-1")
     except subprocess.TimeoutExpired:
-        status = None
-    uart, states = [], []
-    size = 0
-    with open(trace, encoding="ascii") as f:
-        for line in f:
-            # With -xx no string holds a quote: the data is between the first two.
-            q1 = line.find('"')
-            q2 = line.find('"', q1 + 1)
-            if q1 < 0 or q2 < 0:
-                continue
-            data = unescape(line[q1 + 1:q2])
-            if " writev(1, " in line[:q1]:
-                uart.append(data.decode("latin-1"))
-                size += len(data)
-            elif " pwrite64(" in line[:q1]:
-                m = TAIL.match(line, q2)
-                if len(data) != qemu_tool.FRAM_SIZE or m is None or int(m.group(2)) != 0:
-                    raise Violation(f"unexpected image write-back: {line[q2:q2 + 40]}")
-                states.append((size, data))
-    os.unlink(trace)
-    return status, "".join(uart), states
+        return None, ""
 
 
 def settings_gens(text):
@@ -196,15 +276,15 @@ def settings_gens(text):
 
 def check_boot(status, out, expect_gen, log):
     """Invariants of one boot (which is the recovery from the previous cut)."""
+    LAST_OUTPUT[0] = out
     if status is None:
         raise Violation("QEMU hung")
     if "KERNEL FAULT" in out:
         raise Violation("kernel fault")
     if "TORN" in out:
-        raise Violation("torn atomic record: " + re.search(r"settings: TORN.*", out).group(0))
+        raise Violation("torn atomic record: " + re.search(r"settings: .*TORN.*", out).group(0))
     if "unreadable header" in out:
         raise Violation("the kernel found a corrupt header")
-    LAST_OUTPUT[0] = out
     failed = re.search(r"settings: (load|save) failed.*", out)
     if failed:
         raise Violation(failed.group(0))
@@ -226,25 +306,80 @@ def assemble(work, name, apps):
     return path
 
 
-def boot(apps_bin, fram_path):
-    """A plain boot (no recording, still deterministic): (status or None on
-    a hang, UART text)."""
-    argv = qemu_tool.qemu_argv(KERNEL, apps_bin, fram_path, icount=True)
-    try:
-        r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=RUN_TIMEOUT)
-        return r.returncode, r.stdout.decode("latin-1")
-    except subprocess.TimeoutExpired:
-        return None, ""
+class Reservoir:
+    """A uniform sample of k items from a stream of unknown length."""
+
+    def __init__(self, k, rng):
+        self.k, self.rng, self.seen, self.items = k, rng, 0, []
+
+    def offer(self, item):
+        self.seen += 1
+        if len(self.items) < self.k:
+            self.items.append(item)
+        else:
+            j = self.rng.randrange(self.seen)
+            if j < self.k:
+                self.items[j] = item
 
 
-def inspector_check(path):
-    if not os.path.exists(INSPECT):
-        return False
-    r = subprocess.run([sys.executable, INSPECT, "--check", path], capture_output=True, text=True)
-    if r.returncode != 0:
-        raise Violation("fram_inspect --check: " + (r.stdout + r.stderr).strip()[-400:])
-    return True
+def in_save(text):
+    """True while a settings record save is under way (reported started,
+    not yet reported saved)."""
+    return text.count("settings: saving generation") > text.count("settings: saved generation")
+
+
+class Recorder:
+    """Checks each state as it arrives and keeps the candidate cut states:
+    (index, uart offset, image) in three reservoirs."""
+
+    def __init__(self, before, log, k, rng, byte_cuts):
+        self.checker = StateChecker(before, log)
+        self.log = log
+        self.byte_cuts = byte_cuts
+        self.any = Reservoir(k, rng)
+        self.save = Reservoir(k, rng)
+        self.near = Reservoir(k, rng)
+        self.recent = []      # the last NEAR_COMMIT states, not yet offered to `near`
+        self.after_change = False
+        self.n = 0
+
+    def __call__(self, uart_at, img, uart_text):
+        item = (self.n, uart_at, img)
+        self.n += 1
+        changed = self.checker.feed(img)
+        self.log["states_checked"] += 1
+        self.any.offer(item)
+        if in_save(uart_text(uart_at)):
+            self.save.offer(item)
+        if not self.byte_cuts:
+            return
+        if changed or self.after_change:
+            # The header bytes before a table change, the change, the next.
+            for old in self.recent:
+                self.near.offer(old)
+            self.near.offer(item)
+            self.recent = []
+            self.after_change = changed
+        else:
+            self.recent.append(item)
+            if len(self.recent) > NEAR_COMMIT:
+                self.recent.pop(0)
+
+    def choose(self, k, rng):
+        """k cut states, in order of the run. Byte cuts: a third near table
+        changes, a third in record saves, the rest uniform over the run.
+        64-byte cuts (a few hundred states): half in record saves, the rest
+        uniform. Fewer aimed ones where the run had fewer such states."""
+        picks = {}
+        aimed = [(self.near.items, k // 3), (self.save.items, k // 3)] if self.byte_cuts \
+            else [(self.save.items, k // 2)]
+        for pool, n in aimed:
+            for item in rng.sample(pool, min(len(pool), n)):
+                picks[item[0]] = item
+        pool = [it for it in self.any.items if it[0] not in picks]
+        for item in rng.sample(pool, min(len(pool), k - len(picks))):
+            picks[item[0]] = item
+        return [picks[i] for i in sorted(picks)]
 
 
 def main():
@@ -255,10 +390,16 @@ def main():
     ap.add_argument("--cuts-per-run", type=int, default=10,
                     help="cuts taken from each recorded run (each gets its own recovery boot)")
     ap.add_argument("--fresh-every", type=int, default=5,
-                    help="start from a fresh (junk-filled) chip every N recorded runs, so "
-                         "allocations are cut too")
-    ap.add_argument("--kernel", help="kernel ELF to torture (default: the board's, "
-                    "build/kernel.elf or build/<board>/kernel.elf; NVK_BOARD picks the board)")
+                    help="start from a fresh chip every N recorded runs, so allocations are "
+                         "cut too")
+    ap.add_argument("--start", choices=STARTS + ("all",), default="all",
+                    help="what a fresh chip holds: zero, erased (0xFF), random (seeded), or "
+                         "all three in turn (default)")
+    ap.add_argument("--byte-cuts", action="store_true",
+                    help="every byte boundary a cut point (the kernel built with "
+                         "I2C_FRAM_WRITE_CHUNK=1)")
+    ap.add_argument("--kernel", help="kernel ELF to torture (default build/kernel.elf, or "
+                    "build/variant/chunk1/kernel.elf with --byte-cuts)")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--keep", help="directory to keep a failing image in")
     ap.add_argument("--kv", action="store_true", help="torture the key-value store instead "
@@ -268,70 +409,83 @@ def main():
         import powercut_kv
         return powercut_kv.run(args.cuts, args.seed, args.cuts_per_run, args.json)
 
-    global KERNEL
-    if args.kernel:
-        KERNEL = os.path.abspath(args.kernel)
+    kernel = os.path.abspath(args.kernel) if args.kernel else (
+        BYTE_KERNEL if args.byte_cuts else KERNEL)
+    if not os.path.exists(kernel):
+        sys.exit(f"powercut: {kernel} missing: run `make ktests` (it builds the variants)")
+    size = qemu_tool.FRAM_SIZE
     rng = random.Random(args.seed)
-    log = {"cuts": 0, "runs": 0, "states_checked": 0, "allocations": 0, "record_old": 0,
-           "record_new": 0, "inspector_checks": 0, "fresh_chips": 0}
+    starts = list(STARTS) if args.start == "all" else [args.start]
+    log = {"mode": "byte" if args.byte_cuts else "chunk", "cuts": 0, "runs": 0,
+           "states_checked": 0, "allocations": 0, "record_old": 0, "record_new": 0,
+           "cuts_near_table_change": 0, "cuts_in_record_save": 0, "fresh_chips": 0}
+    for s in starts:
+        log[f"cuts_{s}"] = 0
     start = time.monotonic()
+
+    def fresh():
+        kind = starts[log["fresh_chips"] % len(starts)]
+        log["fresh_chips"] += 1
+        img = start_image(kind, size, args.seed * 1000003 + log["fresh_chips"])
+        return kind, img
+
+    image = b""
     with tempfile.TemporaryDirectory(prefix="powercut-") as work:
-        apps_bin = assemble(work, "apps.bin", WORKLOAD)
+        apps_bin = assemble(work, "apps.bin", WORKLOAD_BYTE if args.byte_cuts else WORKLOAD)
         verify_bin = assemble(work, "verify.bin", VERIFY)
         fram = os.path.join(work, "fram.img")
         cut_img = os.path.join(work, "cut.img")
-        image, tables, gen_range = junk_image(qemu_tool.FRAM_SIZE), {}, (0, 0)
-        log["fresh_chips"] += 1
+        kind, image = fresh()
+        tables, gen_range = {}, (0, 0)
         try:
+            tables = fresh_table(kind, image)
             while log["cuts"] < args.cuts:
                 # One recorded run of the workload; its write-backs are the cuts.
                 with open(fram, "wb") as f:
                     f.write(image)
-                status, out, states = record(apps_bin, fram, work)
+                want = min(args.cuts_per_run, args.cuts - log["cuts"])
+                rec = Recorder(tables, log, want, rng, args.byte_cuts)
+                status, out = stream(kernel, apps_bin, fram, rec)
                 log["runs"] += 1
                 check_boot(status, out, gen_range, log)
-                tables = check_states([s for _, s in states], tables, log)
-                log["states_checked"] += len(states)
-                if not states:
+                if rec.n == 0:
                     raise Violation("the workload wrote nothing")
                 loaded = settings_gens(out)[2]
-                # Half the cuts aim at the atomic-record saves (a few writes
-                # among many), the rest anywhere.
-                lo_u = out.find("settings: saving generation")
-                hi_u = out.find("settings: done")
-                window = [i + 1 for i, (u, _) in enumerate(states) if lo_u <= u <= hi_u]
-                for _ in range(min(args.cuts_per_run, args.cuts - log["cuts"])):
-                    if window and lo_u >= 0 and rng.random() < 0.5:
-                        k = rng.choice(window)
-                    else:
-                        k = rng.randrange(1, len(states) + 1)
-                    uart_at, image = states[k - 1]
+                near = {it[0] for it in rec.near.items}
+                save = {it[0] for it in rec.save.items}
+                for idx, uart_at, cut in rec.choose(want, rng):
                     saved, saving, _ = settings_gens(out[:uart_at])
                     last = saved[-1] if saved else (int(loaded[0]) if loaded else 0)
                     in_flight = saving[-1] if saving and saving[-1] > last else last
                     gen_range = (last, in_flight)
                     # Recovery boot from the cut image.
+                    image = cut
                     with open(cut_img, "wb") as f:
-                        f.write(image)
-                    vstatus, vout = boot(verify_bin, cut_img)
+                        f.write(cut)
+                    vstatus, vout = boot(verify_bin, cut_img, kernel)
                     check_boot(vstatus, vout, gen_range, log)
                     with open(cut_img, "rb") as f:
                         after = f.read()
-                    check_states([after], parse_table(image), log, check_clear=False)
-                    if inspector_check(cut_img):
-                        log["inspector_checks"] += 1
+                    try:
+                        check_states([after], parse_table(cut), log, check_clear=False)
+                    except Violation as e:
+                        raise Violation(f"after the recovery boot from write {idx}: {e}") \
+                            from None
                     log["cuts"] += 1
+                    log[f"cuts_{kind}"] += 1
+                    log["cuts_near_table_change"] += idx in near
+                    log["cuts_in_record_save"] += idx in save
+                    image = after
                     if log["cuts"] % 50 == 0:
                         print(f"powercut: {log['cuts']} cuts, {log['states_checked']} states, "
                               f"{time.monotonic() - start:.0f} s", flush=True)
                 # The next run goes on from the last recovered image.
-                image = after
                 gen_range = (settings_gens(vout)[0][-1],) * 2 if settings_gens(vout)[0] \
                     else (gen_range[1],) * 2
                 tables = parse_table(image)
                 if args.fresh_every and log["runs"] % args.fresh_every == 0:
-                    image, tables, gen_range = junk_image(qemu_tool.FRAM_SIZE), {}, (0, 0)
-                    log["fresh_chips"] += 1
+                    kind, image = fresh()
+                    tables, gen_range = fresh_table(kind, image), (0, 0)
         except Violation as e:
             if args.keep:
                 os.makedirs(args.keep, exist_ok=True)
@@ -339,7 +493,8 @@ def main():
                     f.write(image or b"")
                 with open(os.path.join(args.keep, "failing-boot.txt"), "w") as f:
                     f.write(LAST_OUTPUT[0])
-            print(f"powercut: VIOLATION after {log['cuts']} cuts (seed {args.seed}): {e}")
+            print(f"powercut: VIOLATION after {log['cuts']} cuts (seed {args.seed}, "
+                  f"{log['mode']} mode, chip started {kind}): {e}")
             return 1
     log["seconds"] = round(time.monotonic() - start, 1)
     log["seed"] = args.seed

@@ -5,7 +5,7 @@ The workload is apps/kv_stress (batches of related keys, one generation per
 batch, self-checked at every boot; docs in its source) beside
 apps/ot_settings (the OpenThread-style adaptor: a boot counter and a child
 list). The cuts are made the way tools/powercut.py makes them: one
-deterministic run under strace records every FRAM image QEMU writes back
+deterministic run records every FRAM image QEMU writes back
 (one per I2C write that reached its STOP); a cut after write k is the k-th
 image; the UART text before it says what the apps had been told was done.
 Each cut image is booted (the recovery boot) and must show:

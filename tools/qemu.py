@@ -10,14 +10,21 @@ The command line is built in one place, qemu_argv(), and used by `make run`,
   * the FRAM is QEMU's at24c-eeprom on the board's I2C controller (QEMU's
     bus "i2c": the last SBCon it creates, the one the board's fram.h names),
     backed by a raw image file that QEMU writes back after every write;
+    a part past 64 KiB (--fram-size 131072 or 262144, for a kernel built
+    with -DBOARD_FRAM_KIB=128 or 256) is one at24c-eeprom per 64 KiB at
+    consecutive addresses from 0x50 (address bit 16 and up go into the
+    device address on such parts), each backed by its own 64 KiB slice of
+    the same image file, so the user still sees one image;
   * semihosting is on, so the kernel can end QEMU with its own status
     (0 when every app exited with code 0).
 
 The FRAM image is created (all zero, a fresh chip) when absent; its folder
 must exist. This file is the one place that knows each board's QEMU machine,
-app flash address and FRAM size (BOARDS below). The board is --board, else
-the environment's NVK_BOARD, else mps2-an385; importing this module selects
-NVK_BOARD's (the tests and the benchmarks set it), select_board() another.
+app flash address and FRAM size (BOARDS below; a kernel built for a larger
+part than the board's default is booted with --fram-size). The board is
+--board, else the environment's NVK_BOARD, else mps2-an385; importing this
+module selects NVK_BOARD's (the tests and the benchmarks set it),
+select_board() another.
 
 Usage (each mode also takes --board NAME):
   qemu.py run   --kernel K [--apps A] [--fram F] [--no-fram] [--icount]
@@ -27,6 +34,8 @@ Usage (each mode also takes --board NAME):
                 the timeout and the output matches REGEX; otherwise print
                 the UART output and fail. Without --fram, a fresh image.
   qemu.py fram-reset --fram F   (re)write F as a fresh, all-zero chip
+Each takes --fram-size BYTES (default: the board's FRAM) for a kernel built with
+another part.
 """
 import argparse
 import os
@@ -51,6 +60,7 @@ BOARDS = {
 }
 DEFAULT_BOARD = "mps2-an385"
 FRAM_I2C_ADDR = 0x50
+FRAM_PAGE = 65536             # one at24c-eeprom (2-byte address) per 64 KiB
 GDB_PORT = 1234               # `make debug GDB_PORT=...` picks another
 GDB_HOST = "127.0.0.1"        # the GDB server is never reachable from the network
 CHECK_TIMEOUT = 30            # seconds, `make check-app` without TIMEOUT=
@@ -104,13 +114,41 @@ def ensure_fram_image(path, size=None):
         print(f"FRAM   {path} (new, {size} zero bytes: a fresh chip)", flush=True)
     actual = os.path.getsize(path)
     if actual != size:
+        wipe = (f"`make fram-reset FRAM={path}`" if size == FRAM_SIZE else
+                f"`tools/qemu.py fram-reset --fram {path} --fram-size {size}`")
         raise SystemExit(f"qemu.py: FRAM image {path} is {actual} bytes, the board's FRAM is "
-                         f"{size}: wipe it with `make fram-reset FRAM={path}` or use "
-                         "another FRAM= image")
+                         f"{size}: wipe it with {wipe} or use another FRAM= image")
+
+
+def fram_sizes():
+    """The FRAM sizes a board may be built with: its own, or whole 64 KiB
+    pages (one device each) up to 256 KiB."""
+    return tuple(sorted({FRAM_SIZE, FRAM_PAGE, 2 * FRAM_PAGE, 4 * FRAM_PAGE}))
+
+
+def fram_devices(fram, size=None):
+    """QEMU arguments for an FRAM of `size` bytes backed by the image `fram`:
+    one at24c-eeprom up to 64 KiB; past that one per 64 KiB page at
+    consecutive bus addresses, each over its own slice of the image (QEMU
+    writes a device's whole slice back at each STOP that ends a write)."""
+    size = FRAM_SIZE if size is None else size
+    if size <= FRAM_PAGE:
+        return ["-device", f"at24c-eeprom,bus={FRAM_BUS},address={FRAM_I2C_ADDR:#x},"
+                           f"rom-size={size},drive=fram0",
+                "-drive", f"if=none,id=fram0,file={fram},format=raw"]
+    if size % FRAM_PAGE:
+        raise SystemExit(f"qemu.py: an FRAM past 64 KiB is whole 64 KiB pages, not {size} bytes")
+    argv = []
+    for page in range(size // FRAM_PAGE):
+        argv += ["-device", f"at24c-eeprom,bus={FRAM_BUS},address={FRAM_I2C_ADDR + page:#x},"
+                            f"rom-size={FRAM_PAGE},drive=fram{page}",
+                 "-drive", f"if=none,id=fram{page},file={fram},format=raw,"
+                           f"offset={page * FRAM_PAGE},size={FRAM_PAGE}"]
+    return argv
 
 
 def qemu_argv(kernel, apps=None, fram=None, icount=False, gdb=False, extra=(),
-              gdb_port=GDB_PORT):
+              gdb_port=GDB_PORT, fram_size=None):
     # -nographic puts UART0 on stdio, multiplexed with the monitor (Ctrl-A).
     argv = ["qemu-system-arm", "-M", MACHINE, "-nographic",
             "-semihosting-config", "enable=on,target=native",
@@ -118,9 +156,7 @@ def qemu_argv(kernel, apps=None, fram=None, icount=False, gdb=False, extra=(),
     if apps:
         argv += ["-device", f"loader,file={apps},addr={APP_FLASH_ADDR:#x},force-raw=on"]
     if fram:
-        argv += ["-device", f"at24c-eeprom,bus={FRAM_BUS},address={FRAM_I2C_ADDR:#x},"
-                            f"rom-size={FRAM_SIZE},drive=fram0",
-                 "-drive", f"if=none,id=fram0,file={fram},format=raw"]
+        argv += fram_devices(fram, fram_size)
     if icount:
         argv += ["-icount", "shift=0"]
     if gdb:
@@ -144,14 +180,16 @@ def boot_captured(argv, timeout, input=None):
     return out.decode("utf-8", "replace"), proc.returncode, timed_out, time.monotonic() - start
 
 
-def check(kernel, apps, fram, expect, timeout):
+def check(kernel, apps, fram, expect, timeout, fram_size=None):
     """`make check-app`: one boot, judged. Returns the process exit status."""
+    fram_size = FRAM_SIZE if fram_size is None else fram_size
     with tempfile.TemporaryDirectory(prefix="check-app-") as tmp:
         if fram is None:
             fram = os.path.join(tmp, "fram.img")   # a fresh chip for this boot only
-            write_fresh_image(fram)
-        ensure_fram_image(fram)
-        out, status, timed_out, seconds = boot_captured(qemu_argv(kernel, apps, fram), timeout)
+            write_fresh_image(fram, fram_size)
+        ensure_fram_image(fram, fram_size)
+        out, status, timed_out, seconds = boot_captured(
+            qemu_argv(kernel, apps, fram, fram_size=fram_size), timeout)
     problems = []
     if timed_out:
         problems.append(f"no end within {timeout:g} s (an app still running?)")
@@ -184,17 +222,24 @@ def main():
     ap.add_argument("--gdb-port", type=int, default=GDB_PORT)
     ap.add_argument("--expect", help="check: a regular expression the output must match")
     ap.add_argument("--timeout", type=float, default=CHECK_TIMEOUT, help="check: seconds")
+    ap.add_argument("--fram-size", type=int, default=None,
+                    help="bytes of the board's FRAM part (default: the board's; the kernel "
+                         "must be built for it)")
     args = ap.parse_args()
     if args.board:
         select_board(args.board)
+    size = FRAM_SIZE if args.fram_size is None else args.fram_size
+    if size not in fram_sizes():
+        ap.error(f"--fram-size {size}: this board's FRAM may be "
+                 + ", ".join(str(s) for s in fram_sizes()) + " bytes")
 
     if args.mode == "fram-reset":
         if not args.fram:
             ap.error("fram-reset needs --fram")
         check_image_path(args.fram)
         existed = os.path.exists(args.fram)
-        write_fresh_image(args.fram)
-        print(f"FRAM   {args.fram} {'wiped' if existed else 'new'}: {FRAM_SIZE} zero bytes "
+        write_fresh_image(args.fram, size)
+        print(f"FRAM   {args.fram} {'wiped' if existed else 'new'}: {size} zero bytes "
               "(a fresh chip)")
         return 0
     if not args.kernel:
@@ -203,11 +248,11 @@ def main():
         sys.exit("qemu.py: qemu-system-arm not found; run `make setup`")
     fram = None if args.no_fram else args.fram
     if args.mode == "check":
-        return check(args.kernel, args.apps, fram, args.expect, args.timeout)
+        return check(args.kernel, args.apps, fram, args.expect, args.timeout, size)
     if fram:
-        ensure_fram_image(fram)
+        ensure_fram_image(fram, size)
     argv = qemu_argv(args.kernel, args.apps, fram, icount=args.icount,
-                     gdb=args.mode == "debug", gdb_port=args.gdb_port)
+                     gdb=args.mode == "debug", gdb_port=args.gdb_port, fram_size=size)
     if args.mode == "debug":
         print(f"QEMU is halted at reset, its GDB server on {GDB_HOST}:{args.gdb_port} "
               "(this machine only). In another terminal:")

@@ -17,7 +17,12 @@
 #define TIMER1_BASE          0x40001000u /* free-running tick counter */
 #define BOARD_DUALTIMER_BASE 0x40002000u /* CMSDK dual timer: the FRAM bench's clock */
 
+#include "boards/mps2-an385/fram.h"
+#if BOARD_FRAM_KIB > 64
+#define BOARD_FRAM_PART "FM24V10/MB85RC1MT-class I2C FRAM, a bus address per 64 KiB"
+#else
 #define BOARD_FRAM_PART "MB85RC256V-class I2C FRAM (QEMU at24c-eeprom)"
+#endif
 
 /* Kernel policies. */
 #define BOARD_TIMESLICE_CYCLES 250000u /* 10 ms at 25 MHz */

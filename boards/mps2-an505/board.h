@@ -22,7 +22,12 @@
 #define TIMER1_BASE          0x50001000u /* free-running tick counter (IRQ 4 unused) */
 #define BOARD_DUALTIMER_BASE 0x50002000u /* CMSDK dual timer: the FRAM bench's clock */
 
+#include "boards/mps2-an505/fram.h"
+#if BOARD_FRAM_KIB > 64
+#define BOARD_FRAM_PART "FM24V10/MB85RC1MT-class I2C FRAM, a bus address per 64 KiB"
+#else
 #define BOARD_FRAM_PART "MB85RC512-class I2C FRAM (QEMU at24c-eeprom)"
+#endif
 
 /* Kernel policies. */
 #define BOARD_TIMESLICE_CYCLES 200000u /* 10 ms at 20 MHz */

@@ -60,6 +60,13 @@ static const struct kernel_config kernel_config = {
     .app_ram_end = _app_ram_end,
 };
 
+/* For test-only kernels that run apps themselves (tests/ktest/). */
+const struct kernel_config *board_kernel_config(void);
+const struct kernel_config *board_kernel_config(void)
+{
+    return &kernel_config;
+}
+
 static void console_sink(const char *s, size_t len)
 {
     uart_write(&uart0.uart, (const uint8_t *)s, len);

@@ -126,32 +126,59 @@ static void reboot(void)
 }
 
 struct table_entry {
-    uint32_t slot, owner, data, len;
+    uint32_t slot, owner, data, len; /* slot: the record's directory address */
 };
 
-/* Walk the table in nh_mem as the capsule would; returns the number of
- * live regions, fails the test on overlap, area escape or corruption
- * (unless allow_corrupt). */
-static unsigned walk_table(struct table_entry *out, unsigned max, bool allow_corrupt)
+static struct nvr_area area_of_cfg(void)
 {
-    uint32_t addr = cfg.area_start, end = cfg.area_start + cfg.area_len;
-    unsigned n = 0, i;
-    struct nvr_slot s;
+    return (struct nvr_area){cfg.area_start, cfg.area_start + cfg.area_len};
+}
 
-    while (nvr_slot_fits(addr, end)) {
-        nvr_classify(nh_mem + addr, addr, end, &s);
-        if (s.kind == NVR_SLOT_CORRUPT)
-            assert_true(allow_corrupt);
-        if (s.kind != NVR_SLOT_LIVE)
-            break;
-        assert_true(s.data_addr + s.hdr.length <= end);
-        for (i = 0; i < n && i < max; i++)
-            assert_int_not_equal(out[i].owner, s.hdr.owner);
+/* Walk the directory in nh_mem up to its END; returns the number of live
+ * regions. Fails the test on overlap, area escape or a damaged position
+ * (unless allow_damage). */
+static unsigned walk_table(struct table_entry *out, unsigned max, bool allow_damage)
+{
+    struct nvr_area a = area_of_cfg();
+    uint32_t low = a.end, i;
+    unsigned n = 0, j;
+    struct nvr_pos p;
+
+    for (i = 0; nvr_pos_fits(&a, i); i++) {
+        nvr_classify(nh_mem + nvr_pos_addr(&a, i), &a, i, &p);
+        if (p.kind == NVR_POS_INVALID) {
+            struct nvr_pos next;
+
+            /* Two invalid positions in a row: a table without its END (a
+             * chip never allocated on, or an END the next boot rewrites). */
+            if (!nvr_pos_fits(&a, i + 1))
+                return n;
+            nvr_classify(nh_mem + nvr_pos_addr(&a, i + 1), &a, i + 1, &next);
+            if (next.kind == NVR_POS_INVALID)
+                return n;
+            assert_true(allow_damage);
+            continue;
+        }
+        assert_true(p.rec.addr + (p.kind == NVR_POS_REGION ? p.rec.length : 0) <= low);
+        low = p.rec.addr;
+        if (p.kind == NVR_POS_END) {
+            /* The position after the END never holds a valid record. */
+            struct nvr_pos after;
+
+            if (nvr_pos_fits(&a, i + 1)) {
+                nvr_classify(nh_mem + nvr_pos_addr(&a, i + 1), &a, i + 1, &after);
+                assert_int_equal(after.kind, NVR_POS_INVALID);
+            }
+            return n;
+        }
+        for (j = 0; j < n && j < max; j++)
+            assert_int_not_equal(out[j].owner, p.rec.owner);
         if (n < max)
-            out[n] = (struct table_entry){addr, s.hdr.owner, s.data_addr, s.hdr.length};
+            out[n] =
+                (struct table_entry){nvr_pos_addr(&a, i), p.rec.owner, p.rec.addr, p.rec.length};
         n++;
-        addr = s.next_addr;
     }
+    fail_msg("no END record and no room for one");
     return n;
 }
 
@@ -260,20 +287,22 @@ static void test_get_size_allocates_once(void **state)
 {
     proc_id_t a = spawn_owner(SLOT_A, OWNER_A);
     struct table_entry t[4];
-    struct nvr_header h;
-    uint32_t reads;
+    struct nvr_record h;
+    uint32_t reads, i;
 
     (void)state;
     /* Old bytes where the region will go must not show through. */
-    memset(nh_mem + AREA_START + NVR_SLOT_SIZE, OLD_BYTE, REGION_SIZE);
+    memset(nh_mem + AREA_START + AREA_LEN - REGION_SIZE, OLD_BYTE, REGION_SIZE);
     assert_int_equal(get_size(a), REGION_SIZE);
     assert_int_equal(walk_table(t, 4, false), 1);
     assert_int_equal(t[0].slot, AREA_START);
     assert_int_equal(t[0].owner, OWNER_A);
     assert_int_equal(t[0].len, REGION_SIZE);
+    assert_int_equal(t[0].data, AREA_START + AREA_LEN - REGION_SIZE); /* data from the top */
     assert_true(nvr_decode(nh_mem + AREA_START, &h));
-    assert_true(nvr_decode(nh_mem + AREA_START + NVR_HDR_SIZE, &h));
-    assert_true(nvr_is_blank(nh_mem + t[0].data, REGION_SIZE));
+    assert_true(nvr_decode(nh_mem + AREA_START + NVR_REC_SIZE, &h));
+    for (i = 0; i < REGION_SIZE; i++)
+        assert_int_equal(nh_mem[t[0].data + i], NVR_CLEAR_BYTE);
     /* Cached in the grant: the second get-size touches no device. */
     reads = nh_dev.reads;
     assert_int_equal(get_size(a), REGION_SIZE);
@@ -291,12 +320,14 @@ static void test_read_and_write_allocate_too(void **state)
     (void)state;
     memset(buf, 0x77, sizeof(buf));
     read_at(a, 0, buf, sizeof(buf), TOCK_SUCCESS);
-    assert_true(nvr_is_blank(buf, sizeof(buf)));
+    assert_int_equal(buf[0], 0);
+    assert_int_equal(buf[sizeof(buf) - 1], 0);
     write_at(b, 5, buf, sizeof(buf), TOCK_SUCCESS);
     assert_int_equal(walk_table(t, 4, false), 2);
     assert_int_equal(t[0].owner, OWNER_A);
     assert_int_equal(t[1].owner, OWNER_B);
-    assert_int_equal(t[1].slot, t[0].data + t[0].len);
+    assert_int_equal(t[1].slot, t[0].slot + NVR_POS_SIZE);
+    assert_int_equal(t[1].data + t[1].len, t[0].data); /* data grows down */
 }
 
 static void test_size_override(void **state)
@@ -323,8 +354,8 @@ static void test_full_area_is_nomem_and_last_region_ends_at_area_end(void **stat
     struct table_entry t[4];
 
     (void)state;
-    cfg.area_len = 2 * (NVR_SLOT_SIZE + REGION_SIZE); /* exactly two regions */
-    cfg.area_start = NH_FRAM_SIZE - cfg.area_len;     /* ending at the device end */
+    cfg.area_len = NVR_AREA_FOR(2, REGION_SIZE);  /* exactly two regions */
+    cfg.area_start = NH_FRAM_SIZE - cfg.area_len; /* ending at the device end */
     nh_boot(&cfg, NH_FRAM_SIZE);
     a = spawn_owner(SLOT_A, OWNER_A);
     b = spawn_owner(SLOT_B, OWNER_B);
@@ -338,11 +369,13 @@ static void test_full_area_is_nomem_and_last_region_ends_at_area_end(void **stat
     fk_allow_ro(c, 0, buf, sizeof(buf));
     expect_async(c, NVS_CMD_WRITE, 0, 0, TOCK_ENOMEM);
     assert_memory_equal(before, nh_mem, sizeof(before));
-    /* b's last byte is the device's last byte, and it is writable. */
-    write_at(b, REGION_SIZE - sizeof(buf), buf, sizeof(buf), TOCK_SUCCESS);
+    /* a's last byte is the device's last byte, and it is writable. */
+    write_at(a, REGION_SIZE - sizeof(buf), buf, sizeof(buf), TOCK_SUCCESS);
     assert_memory_equal(nh_mem + NH_FRAM_SIZE - sizeof(buf), buf, sizeof(buf));
     assert_int_equal(walk_table(t, 4, false), 2);
-    assert_int_equal(t[1].data + t[1].len, NH_FRAM_SIZE);
+    assert_int_equal(t[0].data + t[0].len, NH_FRAM_SIZE);
+    /* b's region starts right above the directory room it needs. */
+    assert_int_equal(t[1].data, cfg.area_start + 4 * NVR_POS_SIZE);
 }
 
 static void test_room_left_smaller_than_region_is_nomem(void **state)
@@ -350,7 +383,7 @@ static void test_room_left_smaller_than_region_is_nomem(void **state)
     proc_id_t a, b;
 
     (void)state;
-    cfg.area_len = 2 * (NVR_SLOT_SIZE + REGION_SIZE) - 1;
+    cfg.area_len = NVR_AREA_FOR(2, REGION_SIZE) - 1;
     nh_boot(&cfg, NH_FRAM_SIZE);
     a = spawn_owner(SLOT_A, OWNER_A);
     b = spawn_owner(SLOT_B, OWNER_B);
@@ -731,9 +764,12 @@ static void test_device_error_at_each_op_of_first_write(void **state)
     proc_id_t a;
 
     (void)state;
-    /* First write = walk read, clears, commit, mirror, 3 data chunks. */
-    clears = (NVR_HDR_SIZE + REGION_SIZE + NVR_SLOT_SIZE + NVS_BOUNCE_SIZE - 1) / NVS_BOUNCE_SIZE;
-    mirror = 1 + clears + 2;
+    /* First write = data clears, the cleared position, region primary and
+     * secondary, END primary and secondary, then the data chunks. No read:
+     * the index says the owner has no region. After the region primary, a
+     * failed record write leaves the region live (repaired at boot). */
+    clears = (REGION_SIZE + NVS_BOUNCE_SIZE - 1) / NVS_BOUNCE_SIZE + 1;
+    mirror = clears + 4;
     last = mirror + (sizeof(out) + NVS_BOUNCE_SIZE - 1) / NVS_BOUNCE_SIZE;
     for (nth = 1; nth <= last + 1; nth++) {
         memset(nh_mem, 0, sizeof(nh_mem));
@@ -743,7 +779,7 @@ static void test_device_error_at_each_op_of_first_write(void **state)
         ram_fram_fail_op(&nh_dev.rf, nth);
         fill_pattern(out, sizeof(out), nth);
         fk_allow_ro(a, 0, out, sizeof(out));
-        st = nth == mirror || nth > last ? TOCK_SUCCESS : TOCK_EFAIL;
+        st = (nth > clears + 1 && nth <= mirror) || nth > last ? TOCK_SUCCESS : TOCK_EFAIL;
         expect_async(a, NVS_CMD_WRITE, 0, 0, st);
         /* Whatever failed, the table is sound after a reboot and the app
          * can use its region. */
@@ -757,24 +793,24 @@ static void test_device_error_at_each_op_of_first_write(void **state)
 
 /* ---- crash safety ------------------------------------------------------ */
 
-/* Lay out the "before" state of the power-cut test: A's region with data,
- * then a free slot whose data area holds old bytes and, where the next
- * slot will be, a stale but valid header of C (left by an earlier layout). */
-static uint32_t stale_layout(void)
+/* Lay out the "before" state of the power-cut test: A's region with data;
+ * where B's region will go, old bytes; and at the directory position B's
+ * allocation must clear (after its new END), a stale but valid record of
+ * owner C pointing at old bytes (left by an earlier table). */
+static void stale_layout(void)
 {
     static uint8_t out[REGION_SIZE];
     proc_id_t a = spawn_owner(SLOT_A, OWNER_A);
-    uint32_t free_slot = AREA_START + NVR_SLOT_SIZE + REGION_SIZE;
-    uint32_t stale = free_slot + NVR_SLOT_SIZE + REGION_SIZE;
+    struct nvr_area ar = area_of_cfg();
+    struct nvr_record stale = {NVR_KIND_REGION, OWNER_C, ar.end - 3 * REGION_SIZE, REGION_SIZE};
+    uint32_t pos3 = nvr_pos_addr(&ar, 3);
 
     memset(out, 0x11, sizeof(out));
     write_at(a, 0, out, sizeof(out), TOCK_SUCCESS);
-    memset(nh_mem + free_slot + NVR_SLOT_SIZE, OLD_BYTE, REGION_SIZE);
-    nvr_encode(nh_mem + stale, OWNER_C, REGION_SIZE);
-    nvr_encode(nh_mem + stale + NVR_HDR_SIZE, OWNER_C, REGION_SIZE);
-    memset(nh_mem + stale + NVR_SLOT_SIZE, OLD_BYTE, REGION_SIZE);
+    memset(nh_mem + ar.end - 3 * REGION_SIZE, OLD_BYTE, 2 * REGION_SIZE);
+    nvr_encode(nh_mem + pos3, &stale);
+    nvr_encode(nh_mem + pos3 + NVR_REC_SIZE, &stale);
     fk_reset();
-    return free_slot;
 }
 
 static void check_after_cut(void)
@@ -786,14 +822,15 @@ static void check_after_cut(void)
 
     reboot();
     assert_false(nh_cap.boot.corrupt);
+    assert_int_equal(nh_cap.boot.damaged, 0);
     n = walk_table(t, 4, false);
     assert_true(n == 1 || n == 2);
     for (i = 0; i < n; i++) {
-        /* The boot scan left both copies of every header valid. */
-        struct nvr_header h;
+        /* The boot scan left both copies of every record valid. */
+        struct nvr_record h;
 
         assert_true(nvr_decode(nh_mem + t[i].slot, &h));
-        assert_true(nvr_decode(nh_mem + t[i].slot + NVR_HDR_SIZE, &h));
+        assert_true(nvr_decode(nh_mem + t[i].slot + NVR_REC_SIZE, &h));
     }
     a = spawn_owner(SLOT_A, OWNER_A);
     b = spawn_owner(SLOT_B, OWNER_B);
@@ -802,16 +839,16 @@ static void check_after_cut(void)
     for (i = 0; i < REGION_SIZE; i++)
         assert_int_equal(in[i], 0x11);
     read_at(b, 0, in, REGION_SIZE, TOCK_SUCCESS); /* never old bytes */
-    assert_true(nvr_is_blank(in, REGION_SIZE));
-    assert_int_equal(in[0], 0);
-    read_at(c, 0, in, REGION_SIZE, TOCK_SUCCESS); /* the stale header is gone */
-    assert_true(nvr_is_blank(in, REGION_SIZE));
-    assert_int_equal(in[0], 0);
+    for (i = 0; i < REGION_SIZE; i++)
+        assert_int_equal(in[i], 0);
+    read_at(c, 0, in, REGION_SIZE, TOCK_SUCCESS); /* the stale record is gone */
+    for (i = 0; i < REGION_SIZE; i++)
+        assert_int_equal(in[i], 0);
     n = walk_table(t, 4, false);
     assert_int_equal(n, 3);
     assert_int_equal(t[0].owner, OWNER_A);
     for (i = 1; i < n; i++)
-        assert_true(t[i].slot >= t[i - 1].data + t[i - 1].len); /* no overlap */
+        assert_true(t[i].data + t[i].len <= t[i - 1].data); /* no overlap */
 }
 
 static void test_power_cut_at_every_byte_of_allocation(void **state)
@@ -830,7 +867,7 @@ static void test_power_cut_at_every_byte_of_allocation(void **state)
     b = spawn_owner(SLOT_B, OWNER_B);
     assert_int_equal(get_size(b), REGION_SIZE);
     total = nh_dev.written;
-    assert_int_equal(total, NVR_HDR_SIZE + REGION_SIZE + NVR_SLOT_SIZE + 2 * NVR_HDR_SIZE);
+    assert_int_equal(total, REGION_SIZE + NVR_POS_SIZE + 2 * NVR_POS_SIZE);
     for (k = 0; k <= total; k++) {
         memcpy(nh_mem, snapshot, sizeof(snapshot));
         fk_reset();
@@ -838,9 +875,10 @@ static void test_power_cut_at_every_byte_of_allocation(void **state)
         b = spawn_owner(SLOT_B, OWNER_B);
         nh_dev.cut_at = (long)k;
         assert_true(nh_call(b, NVS_CMD_GET_SIZE, 0, 0, &err, &up));
-        /* Once the primary header is whole the region is live; a failed
-         * mirror copy is left to the next boot's repair. */
-        assert_int_equal(up.a0, k >= total - NVR_HDR_SIZE ? TOCK_SUCCESS : TOCK_EFAIL);
+        /* Once the region's primary record is whole the region is live; a
+         * missing copy or END is left to the next boot's repair. */
+        assert_int_equal(up.a0,
+                         k >= total - NVR_POS_SIZE - NVR_REC_SIZE ? TOCK_SUCCESS : TOCK_EFAIL);
         check_after_cut();
     }
     printf("power cuts injected: %llu (every byte of a %llu-byte allocation)\n",
@@ -856,13 +894,13 @@ static void test_power_cut_during_boot_repair(void **state)
 
     (void)state;
     write_at(a, 0, out, sizeof(out), TOCK_SUCCESS);
-    memset(nh_mem + AREA_START + NVR_HDR_SIZE, 0, NVR_HDR_SIZE); /* mirror never written */
+    memset(nh_mem + AREA_START + NVR_REC_SIZE, 0, NVR_REC_SIZE); /* mirror never written */
     memcpy(snapshot, nh_mem, sizeof(snapshot));
-    for (k = 0; k <= NVR_HDR_SIZE; k++) {
+    for (k = 0; k <= NVR_REC_SIZE; k++) {
         memcpy(nh_mem, snapshot, sizeof(snapshot));
         fk_reset();
         nh_boot_with_cut(&cfg, NH_FRAM_SIZE, k); /* the repair is the only write */
-        assert_int_equal(nh_cap.boot.repaired, k == NVR_HDR_SIZE ? 1 : 0);
+        assert_int_equal(nh_cap.boot.repaired, k == NVR_REC_SIZE ? 1 : 0);
         reboot();
         a = spawn_owner(SLOT_A, OWNER_A);
         read_at(a, 0, in, sizeof(in), TOCK_SUCCESS);
@@ -871,7 +909,7 @@ static void test_power_cut_during_boot_repair(void **state)
     }
 }
 
-/* ---- corrupted tables -------------------------------------------------- */
+/* ---- damaged tables ---------------------------------------------------- */
 
 /* Three regions A, B, C with data; returns their table. */
 static void three_regions(struct table_entry t[3])
@@ -890,7 +928,7 @@ static void three_regions(struct table_entry t[3])
     fk_reset();
 }
 
-static void garble_header(uint32_t addr)
+static void garble_record(uint32_t addr)
 {
     nh_mem[addr + NVR_OFF_OWNER] ^= 0x5A;
 }
@@ -906,85 +944,94 @@ static void expect_region_data(uint32_t slot, uint32_t owner, uint8_t value)
         assert_int_equal(in[i], value);
 }
 
-static void test_corrupt_middle_header_stops_allocation(void **state)
+/* D allocates after damage: its region lies below every region that was
+ * live (it never takes a damaged region's space), and reads zero. */
+static void expect_new_region_below(const struct table_entry *t, unsigned n)
 {
-    struct table_entry t[3];
-    proc_id_t c, d;
+    proc_id_t d = spawn_owner(SLOT_D, OWNER_D);
+    unsigned i;
 
-    (void)state;
-    three_regions(t);
-    garble_header(t[1].slot);
-    garble_header(t[1].slot + NVR_HDR_SIZE);
-    reboot();
-    assert_true(nh_cap.boot.corrupt);
-    assert_int_equal(nh_cap.boot.regions, 1);
-    memcpy(before, nh_mem, sizeof(before));
-    expect_region_data(SLOT_A, OWNER_A, 0x10); /* before the damage: fine */
-    d = spawn_owner(SLOT_D, OWNER_D);
-    expect_async(d, NVS_CMD_GET_SIZE, 0, 0, TOCK_ENOMEM);
-    c = spawn_owner(SLOT_C, OWNER_C);
-    expect_async(c, NVS_CMD_GET_SIZE, 0, 0, TOCK_ENOMEM);
-    assert_memory_equal(before, nh_mem, sizeof(before)); /* nothing behind overwritten */
+    assert_int_equal(get_size(d), REGION_SIZE);
+    for (i = 0; i < n; i++)
+        assert_true(nh_cap.reg_data + nh_cap.reg_len <= t[i].data);
+    expect_region_data(SLOT_D, OWNER_D, 0);
 }
 
-static void test_corrupt_first_header_stops_allocation(void **state)
+static void test_damaged_middle_record_keeps_the_others(void **state)
 {
     struct table_entry t[3];
-    proc_id_t d;
 
     (void)state;
     three_regions(t);
-    garble_header(t[0].slot);
-    garble_header(t[0].slot + NVR_HDR_SIZE);
+    garble_record(t[1].slot);
+    garble_record(t[1].slot + NVR_REC_SIZE);
     reboot();
-    assert_true(nh_cap.boot.corrupt);
-    assert_int_equal(nh_cap.boot.regions, 0);
+    assert_false(nh_cap.boot.corrupt);
+    assert_int_equal(nh_cap.boot.damaged, 1);
+    assert_int_equal(nh_cap.boot.regions, 2);
     memcpy(before, nh_mem, sizeof(before));
-    d = spawn_owner(SLOT_D, OWNER_D);
-    expect_async(d, NVS_CMD_GET_SIZE, 0, 0, TOCK_ENOMEM);
-    assert_memory_equal(before, nh_mem, sizeof(before));
+    expect_region_data(SLOT_A, OWNER_A, 0x10);
+    expect_region_data(SLOT_C, OWNER_C, 0x30); /* behind the damage: still there */
+    expect_new_region_below(t, 3);
+    /* B's old data was never written over. */
+    assert_memory_equal(before + t[1].data, nh_mem + t[1].data, t[1].len);
 }
 
-static void test_corrupt_last_header_stops_allocation(void **state)
+static void test_damaged_first_record_keeps_the_others(void **state)
 {
     struct table_entry t[3];
-    proc_id_t d;
 
     (void)state;
     three_regions(t);
-    garble_header(t[2].slot);
-    garble_header(t[2].slot + NVR_HDR_SIZE);
+    garble_record(t[0].slot);
+    garble_record(t[0].slot + NVR_REC_SIZE);
     reboot();
+    assert_int_equal(nh_cap.boot.damaged, 1);
+    assert_int_equal(nh_cap.boot.regions, 2);
+    memcpy(before, nh_mem, sizeof(before));
+    expect_region_data(SLOT_B, OWNER_B, 0x20);
+    expect_region_data(SLOT_C, OWNER_C, 0x30);
+    expect_new_region_below(t, 3);
+    assert_memory_equal(before + t[0].data, nh_mem + t[0].data, t[0].len);
+}
+
+static void test_damaged_last_record_is_never_allocated_over(void **state)
+{
+    struct table_entry t[3];
+
+    (void)state;
+    three_regions(t);
+    garble_record(t[2].slot);
+    garble_record(t[2].slot + NVR_REC_SIZE);
+    reboot();
+    assert_int_equal(nh_cap.boot.damaged, 1);
     assert_int_equal(nh_cap.boot.regions, 2);
     memcpy(before, nh_mem, sizeof(before));
     expect_region_data(SLOT_A, OWNER_A, 0x10);
     expect_region_data(SLOT_B, OWNER_B, 0x20);
-    d = spawn_owner(SLOT_D, OWNER_D);
-    expect_async(d, NVS_CMD_GET_SIZE, 0, 0, TOCK_ENOMEM);
-    assert_memory_equal(before, nh_mem, sizeof(before));
+    expect_new_region_below(t, 3); /* the END kept C's space */
+    assert_memory_equal(before + t[2].data, nh_mem + t[2].data, t[2].len);
 }
 
 static void test_one_bad_copy_is_repaired_at_boot(void **state)
 {
     struct table_entry t[3];
-    struct nvr_header h;
-    proc_id_t d;
+    struct nvr_record h;
 
     (void)state;
     three_regions(t);
-    garble_header(t[1].slot);                                   /* B: primary bad */
-    memset(nh_mem + t[2].slot + NVR_HDR_SIZE, 0, NVR_HDR_SIZE); /* C: mirror gone */
+    garble_record(t[1].slot);                                   /* B: primary bad */
+    memset(nh_mem + t[2].slot + NVR_REC_SIZE, 0, NVR_REC_SIZE); /* C: mirror gone */
     reboot();
     assert_false(nh_cap.boot.corrupt);
     assert_int_equal(nh_cap.boot.regions, 3);
     assert_int_equal(nh_cap.boot.repaired, 2);
     assert_true(nvr_decode(nh_mem + t[1].slot, &h));
     assert_int_equal(h.owner, OWNER_B);
-    assert_true(nvr_decode(nh_mem + t[2].slot + NVR_HDR_SIZE, &h));
+    assert_true(nvr_decode(nh_mem + t[2].slot + NVR_REC_SIZE, &h));
     expect_region_data(SLOT_B, OWNER_B, 0x20);
     expect_region_data(SLOT_C, OWNER_C, 0x30);
-    d = spawn_owner(SLOT_D, OWNER_D);
-    assert_int_equal(get_size(d), REGION_SIZE);
+    expect_new_region_below(t, 3);
     assert_int_equal(walk_table(NULL, 0, false), 4);
 }
 
@@ -995,52 +1042,111 @@ static void test_bit_flip_on_read_uses_other_copy(void **state)
     (void)state;
     three_regions(t);
     reboot();
-    assert_true(ram_fram_flip_on_read(&nh_dev.rf, t[0].slot + NVR_OFF_LENGTH, 0x01));
-    assert_true(ram_fram_flip_on_read(&nh_dev.rf, t[1].slot + NVR_HDR_SIZE + NVR_OFF_CRC, 0x80));
+    /* The lookup reads C's position once: its primary reads damaged. */
+    assert_true(ram_fram_flip_on_read(&nh_dev.rf, t[2].slot + NVR_OFF_LENGTH, 0x01));
+    assert_true(ram_fram_flip_on_read(&nh_dev.rf, t[1].slot + NVR_REC_SIZE + NVR_OFF_CRC, 0x80));
     expect_region_data(SLOT_C, OWNER_C, 0x30);
+    expect_region_data(SLOT_B, OWNER_B, 0x20);
 }
 
-static void test_header_with_huge_length_is_corrupt(void **state)
+static void test_record_with_huge_length_is_skipped_as_damaged(void **state)
 {
     struct table_entry t[3];
-    proc_id_t d;
+    struct nvr_record huge = {NVR_KIND_REGION, OWNER_B, 0, 0xFFFFFF00u};
 
     (void)state;
     three_regions(t);
     /* Checksums right, but B claims more than the area holds. */
-    nvr_encode(nh_mem + t[1].slot, OWNER_B, 0xFFFFFF00u);
-    nvr_encode(nh_mem + t[1].slot + NVR_HDR_SIZE, OWNER_B, 0xFFFFFF00u);
+    huge.addr = t[1].data;
+    nvr_encode(nh_mem + t[1].slot, &huge);
+    nvr_encode(nh_mem + t[1].slot + NVR_REC_SIZE, &huge);
+    reboot();
+    assert_false(nh_cap.boot.corrupt);
+    assert_int_equal(nh_cap.boot.damaged, 1);
+    memcpy(before, nh_mem, sizeof(before));
+    expect_region_data(SLOT_C, OWNER_C, 0x30);
+    expect_new_region_below(t, 3);
+    assert_memory_equal(before + t[1].data, nh_mem + t[1].data, t[1].len);
+}
+
+static void test_overlapping_records_stop_allocation(void **state)
+{
+    struct table_entry t[3];
+    struct nvr_record over = {NVR_KIND_REGION, OWNER_C, 0, REGION_SIZE};
+    proc_id_t d;
+
+    (void)state;
+    three_regions(t);
+    /* A valid record of C that overlaps B's data (no cut or single fault
+     * makes one; a tool bug could). */
+    over.addr = t[1].data + 1;
+    nvr_encode(nh_mem + t[2].slot, &over);
+    nvr_encode(nh_mem + t[2].slot + NVR_REC_SIZE, &over);
     reboot();
     assert_true(nh_cap.boot.corrupt);
+    assert_int_equal(nh_cap.boot.regions, 2);
     memcpy(before, nh_mem, sizeof(before));
+    expect_region_data(SLOT_A, OWNER_A, 0x10);
+    expect_region_data(SLOT_B, OWNER_B, 0x20);
     d = spawn_owner(SLOT_D, OWNER_D);
     expect_async(d, NVS_CMD_GET_SIZE, 0, 0, TOCK_ENOMEM);
     assert_memory_equal(before, nh_mem, sizeof(before));
 }
 
-static void test_disagreeing_copies_are_corrupt(void **state)
+static void test_disagreeing_copies_take_the_primary(void **state)
 {
     struct table_entry t[3];
+    struct nvr_record other = {NVR_KIND_REGION, OWNER_D, 0, REGION_SIZE};
+    struct nvr_record h;
 
     (void)state;
     three_regions(t);
-    nvr_encode(nh_mem + t[1].slot + NVR_HDR_SIZE, OWNER_D, REGION_SIZE);
+    other.addr = t[1].data;
+    nvr_encode(nh_mem + t[1].slot + NVR_REC_SIZE, &other);
     reboot();
+    assert_false(nh_cap.boot.corrupt);
+    assert_int_equal(nh_cap.boot.regions, 3);
+    assert_int_equal(nh_cap.boot.repaired, 1);
+    assert_true(nvr_decode(nh_mem + t[1].slot + NVR_REC_SIZE, &h));
+    assert_int_equal(h.owner, OWNER_B);
+    expect_region_data(SLOT_B, OWNER_B, 0x20);
+}
+
+static void test_format1_table_is_refused(void **state)
+{
+    proc_id_t a;
+    uint8_t v1[NVR_V1_HDR_SIZE] = {'N', 'V', 'R', 'G', NVR_V1_VERSION, 0, 0, 0, 0x11,
+                                   0,   0,   0,   0,   0x10,           0, 0};
+    uint32_t crc = nvr_crc32(v1, NVR_V1_HDR_SIZE - 4);
+
+    (void)state;
+    memcpy(v1 + NVR_V1_HDR_SIZE - 4, &crc, sizeof(crc)); /* host is little endian */
+    memcpy(nh_mem + AREA_START, v1, sizeof(v1));
+    memcpy(nh_mem + AREA_START + NVR_V1_HDR_SIZE, v1, sizeof(v1));
+    reboot();
+    assert_true(nh_cap.boot.format1);
     assert_true(nh_cap.boot.corrupt);
-    assert_int_equal(nh_cap.boot.regions, 1);
+    memcpy(before, nh_mem, sizeof(before));
+    a = spawn_owner(SLOT_A, OWNER_A);
+    expect_async(a, NVS_CMD_GET_SIZE, 0, 0, TOCK_ENOMEM);
+    assert_memory_equal(before, nh_mem, sizeof(before)); /* nothing written */
 }
 
 static void test_region_data_never_read_as_header(void **state)
 {
     static uint8_t fake[REGION_SIZE];
     proc_id_t a = spawn_owner(SLOT_A, OWNER_A);
+    struct nvr_area ar = area_of_cfg();
+    struct nvr_record lie = {NVR_KIND_REGION, OWNER_B, 0, 16};
     proc_id_t b;
+    uint32_t i;
 
     (void)state;
-    /* A fills its region with valid-looking headers claiming owner B. */
-    memset(fake, 0, sizeof(fake));
-    nvr_encode(fake, OWNER_B, 16);
-    nvr_encode(fake + NVR_HDR_SIZE, OWNER_B, 16);
+    /* A fills its region with valid-looking records claiming owner B. */
+    for (i = 0; i + NVR_REC_SIZE <= REGION_SIZE; i += NVR_REC_SIZE) {
+        lie.addr = ar.end - REGION_SIZE + i;
+        nvr_encode(fake + i, &lie);
+    }
     write_at(a, 0, fake, sizeof(fake), TOCK_SUCCESS);
     reboot();
     b = spawn_owner(SLOT_B, OWNER_B);
@@ -1059,15 +1165,18 @@ static void test_fresh_chip_of_ones_is_free(void **state)
 {
     proc_id_t a;
     uint8_t in[8];
+    unsigned i;
 
     (void)state;
     memset(nh_mem, 0xFF, sizeof(nh_mem));
     reboot();
     assert_false(nh_cap.boot.corrupt);
+    assert_false(nh_cap.boot.end_written); /* a chip with no table is not written at boot */
+
     a = spawn_owner(SLOT_A, OWNER_A);
     read_at(a, 0, in, sizeof(in), TOCK_SUCCESS);
-    assert_true(nvr_is_blank(in, sizeof(in)));
-    assert_int_equal(in[0], 0);
+    for (i = 0; i < sizeof(in); i++)
+        assert_int_equal(in[i], 0);
 }
 
 /* ---- image for the inspector's tests ----------------------------------- */
@@ -1146,13 +1255,15 @@ int main(void)
         cmocka_unit_test_setup(test_device_error_at_each_op_of_first_write, setup),
         cmocka_unit_test_setup(test_power_cut_at_every_byte_of_allocation, setup),
         cmocka_unit_test_setup(test_power_cut_during_boot_repair, setup),
-        cmocka_unit_test_setup(test_corrupt_middle_header_stops_allocation, setup),
-        cmocka_unit_test_setup(test_corrupt_first_header_stops_allocation, setup),
-        cmocka_unit_test_setup(test_corrupt_last_header_stops_allocation, setup),
+        cmocka_unit_test_setup(test_damaged_middle_record_keeps_the_others, setup),
+        cmocka_unit_test_setup(test_damaged_first_record_keeps_the_others, setup),
+        cmocka_unit_test_setup(test_damaged_last_record_is_never_allocated_over, setup),
         cmocka_unit_test_setup(test_one_bad_copy_is_repaired_at_boot, setup),
         cmocka_unit_test_setup(test_bit_flip_on_read_uses_other_copy, setup),
-        cmocka_unit_test_setup(test_header_with_huge_length_is_corrupt, setup),
-        cmocka_unit_test_setup(test_disagreeing_copies_are_corrupt, setup),
+        cmocka_unit_test_setup(test_record_with_huge_length_is_skipped_as_damaged, setup),
+        cmocka_unit_test_setup(test_overlapping_records_stop_allocation, setup),
+        cmocka_unit_test_setup(test_disagreeing_copies_take_the_primary, setup),
+        cmocka_unit_test_setup(test_format1_table_is_refused, setup),
         cmocka_unit_test_setup(test_region_data_never_read_as_header, setup),
         cmocka_unit_test_setup(test_fresh_chip_of_ones_is_free, setup),
         cmocka_unit_test_setup(test_write_sample_image, setup),

@@ -49,3 +49,15 @@ def test_gdb_server_listens_on_localhost_only():
     assert argv[argv.index("-gdb") + 1] == f"tcp:127.0.0.1:{qemu.GDB_PORT}"
     argv = qemu.qemu_argv("k.elf", gdb=True, gdb_port=5555)
     assert argv[argv.index("-gdb") + 1] == "tcp:127.0.0.1:5555"
+
+
+def test_fram_past_64k_is_one_device_per_64k_over_one_image():
+    argv = " ".join(qemu.qemu_argv("k.elf", fram="f.img", fram_size=131072))
+    assert "at24c-eeprom,bus=i2c,address=0x50,rom-size=65536,drive=fram0" in argv
+    assert "at24c-eeprom,bus=i2c,address=0x51,rom-size=65536,drive=fram1" in argv
+    assert "file=f.img,format=raw,offset=0,size=65536" in argv
+    assert "file=f.img,format=raw,offset=65536,size=65536" in argv
+    small = " ".join(qemu.qemu_argv("k.elf", fram="f.img"))
+    assert "rom-size=32768,drive=fram0" in small and "offset" not in small
+    with pytest.raises(SystemExit):
+        qemu.fram_devices("f.img", 65536 + 4096)

@@ -24,7 +24,8 @@ def qemu(request, tmp_path):
         console (UART0) from the start."""
         if fram is not None:
             qemu_tool.ensure_fram_image(fram, fram_size)
-        argv = qemu_tool.qemu_argv(kernel, apps, fram, icount=icount, extra=extra)
+        argv = qemu_tool.qemu_argv(kernel, apps, fram, icount=icount, extra=extra,
+                                   fram_size=fram_size)
         out, status, timed_out, seconds = qemu_tool.boot_captured(argv, timeout, input)
         boot = Boot(argv, out, status, timed_out, seconds)
         boots.append(boot)

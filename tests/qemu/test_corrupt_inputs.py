@@ -179,20 +179,19 @@ def test_truncated_header_at_end_of_flash(qemu):
 
 # ---------------------------------------------------------------- FRAM images
 #
-# The storage area's region table (capsules/nv_region.h): slots of a primary
-# header, a secondary copy and the data; a slot whose two copies are both
-# unreadable ends the chain, and nothing is ever allocated past a corrupt one.
+# The storage area's region table (capsules/nv_region.h, format 2): a
+# directory of fixed 40-byte positions from the area start (each record
+# twice), region data from the area end down. A damaged position is skipped
+# (its region lost, the others kept); nothing is ever allocated over a
+# region that was live. tools/fram_inspect.py reads the same format.
 
 INSPECT = os.path.join(ROOT, "tools", "fram_inspect.py")
 FRAM_SIZE = qemu_tool.FRAM_SIZE
-NVR_MAGIC, NVR_VERSION, NVR_HDR, NVR_SLOT = 0x4752564E, 1, 20, 40
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import fram_inspect as fi  # noqa: E402
+
 GUARD_OWNER, EVIL_OWNER = 0x6a11, 0xe111
-
-
-def nvr_header(owner, length):
-    import zlib
-    body = struct.pack("<IHHII", NVR_MAGIC, NVR_VERSION, 0, owner, length)
-    return body + struct.pack("<I", zlib.crc32(body))
+POS = fi.NVR_POS_SIZE
 
 
 def inspect(path, check=True):
@@ -205,6 +204,7 @@ def fram_boot(qemu, fram, *apps):
     image = app_image(qemu.tmp_path / "apps.bin", *apps)
     boot = qemu(KERNEL, apps=image, fram=str(fram))
     assert not boot.timed_out, "hang"
+    assert boot.status == 0, boot.output
     assert "KERNEL FAULT" not in boot.output and "nvkernel" in boot.output
     return boot.output
 
@@ -213,66 +213,78 @@ def two_regions(qemu):
     """An FRAM image holding evil_region's region, then nv_guard's."""
     fram = qemu.tmp_path / "fram.img"
     out = fram_boot(qemu, fram, "evil_region", "nv_guard")
-    assert "region for owner 0xe111 at 0x0" in out and "nv_guard: done" in out
+    assert f"region for owner {hex(EVIL_OWNER)} at {hex(FRAM_SIZE - 4096)}" in out
+    assert "nv_guard: done" in out
     rc, text = inspect(fram)
     assert rc == 0, text
     return fram
 
 
-def test_fram_of_random_bytes_is_never_allocated_over(qemu):
+def test_fram_of_random_bytes_is_an_empty_table(qemu):
+    # A chip that held other data: the kernel makes it an empty table (an
+    # END record at position 0) and hands out zeroed regions; it writes
+    # nothing but the directory it uses and the region it clears.
     fram = qemu.tmp_path / "fram.img"
     noise = random.Random(SEED).randbytes(FRAM_SIZE)
     fram.write_bytes(noise)
     out = fram_boot(qemu, fram, "nv_guard", "ticker")
-    assert "nvstorage: unreadable header at 0x0; no allocation past it" in out
-    # The app gets a clean error, not a region over garbage; others run on.
-    assert re.search(r"nv_guard: get size failed: error \d+", out)
-    assert ticker_ran(out)
-    assert fram.read_bytes() == noise, "the kernel wrote into a corrupt table"
+    assert "nvstorage: 0 regions, END at position 0" in out
+    assert "nv_guard: no block yet (region of 4096 bytes)" in out
+    assert "nv_guard: done" in out and ticker_ran(out)
+    after = fram.read_bytes()
+    touched = [i for i in range(FRAM_SIZE) if after[i] != noise[i]]
+    assert min(touched) >= 0 and max(touched) < FRAM_SIZE
+    assert all(i < 3 * POS or i >= FRAM_SIZE - 4096 for i in touched)
     rc, text = inspect(fram)
-    assert rc != 0 and "0 regions" in text
+    assert rc == 0 and "1 regions" in text, text
 
 
 def test_fram_bad_primary_header_is_repaired_from_its_copy(qemu):
     fram = two_regions(qemu)
     img = bytearray(fram.read_bytes())
-    img[5] ^= 0xFF  # the first slot's primary header: version byte
+    img[5] ^= 0xFF  # the first position's primary record: owner byte
     fram.write_bytes(bytes(img))
     out = fram_boot(qemu, fram, "nv_guard")
-    assert re.search(r"nvstorage: 2 regions, .* 1 header copies repaired", out)
+    assert re.search(r"nvstorage: 2 regions, .* 1 copies repaired", out)
     assert re.search(r"nv_guard: found generation \d+, 256 bytes intact", out)
     rc, text = inspect(fram)
     assert rc == 0, text
 
 
-def test_fram_bad_header_in_the_middle_stops_allocation_past_it(qemu):
+def test_fram_damaged_record_loses_only_its_region(qemu):
     fram = two_regions(qemu)
     img = bytearray(fram.read_bytes())
-    second = NVR_SLOT + 4096  # nv_guard's slot follows evil_region's 4 KiB region
-    assert img[second:second + NVR_HDR] == nvr_header(GUARD_OWNER, 4096)
-    img[second:second + NVR_SLOT] = bytes(range(NVR_SLOT))  # both copies destroyed
+    table = fi.scan(bytes(img), 0, FRAM_SIZE)
+    guard = next(r for r in table["regions"] if r["owner"] == GUARD_OWNER)
+    assert guard["position"] == 1
+    img[POS:2 * POS] = bytes(range(POS))  # both copies destroyed
     fram.write_bytes(bytes(img))
     before = bytes(img)
     out = fram_boot(qemu, fram, "evil_region", "nv_guard", "hello")
-    assert f"nvstorage: unreadable header at {hex(second)}; no allocation past it" in out
-    # The region before it still works; the victim gets an error, not a new
-    # region over its old data or past the damage.
+    assert f"nvstorage: damaged record at {hex(POS)} (position 1)" in out
+    # The region before it still works; the victim gets a new, zeroed
+    # region, never one over its old data.
     assert "evil_region: done, 0 accepted" in out
-    assert re.search(r"nv_guard: get size failed: error \d+", out)
+    assert "nv_guard: no block yet (region of 4096 bytes)" in out
     after = fram.read_bytes()
-    assert after[second:] == before[second:], "written at or past the corrupt slot"
-    rc, text = inspect(fram, check=False)
-    assert "owner" in text
+    old = slice(guard["data"], guard["data"] + guard["length"])
+    assert after[old] == before[old], "allocated over a region that was live"
+    regions = fi.live_regions(after)
+    assert regions[GUARD_OWNER][0] + 4096 <= guard["data"]
+    rc, text = inspect(fram)
+    assert rc == 1 and "damaged record at position 1" in text
 
 
 def test_fram_header_claiming_huge_length(qemu):
     fram = qemu.tmp_path / "fram.img"
     img = bytearray(FRAM_SIZE)
-    img[0:NVR_HDR] = nvr_header(EVIL_OWNER, 0x7FFFFFF0)       # valid CRC, absurd length
-    img[NVR_HDR:NVR_SLOT] = nvr_header(EVIL_OWNER, 0x7FFFFFF0)
+    huge = fi.region_record(EVIL_OWNER, FRAM_SIZE - 4096, 0x7FFFFFF0)  # valid CRC, absurd length
+    img[0:POS] = huge + huge
     fram.write_bytes(bytes(img))
     out = fram_boot(qemu, fram, "evil_region", "nv_guard")
-    assert "nvstorage: unreadable header at 0x0; no allocation past it" in out
-    assert "evil_region: get size failed" in out
-    assert re.search(r"nv_guard: get size failed: error \d+", out)
-    assert fram.read_bytes() == bytes(img)
+    # Not a record that fits: with the zero position after it, it reads as a
+    # lost END, which the boot rewrites; both apps then get fresh regions.
+    assert "nvstorage: 0 regions, END at position 0" in out
+    assert "evil_region: done, 0 accepted" in out and "nv_guard: done" in out
+    rc, text = inspect(fram)
+    assert rc == 0 and "2 regions" in text, text

@@ -63,9 +63,10 @@ def test_evil_region_refused_and_victim_intact(qemu):
     fram = qemu.tmp_path / "fram.img"
     image = app_image(qemu.tmp_path / "apps.bin", "evil_region", "nv_guard")
     out = clean_boot(qemu(KERNEL, apps=image, fram=str(fram)))
-    # Both regions exist and evil_region's is the one right before the victim's.
-    assert re.search(r"region for owner 0xe111 at 0x0\b", out)
-    assert "region for owner 0x6a11" in out
+    # Both regions exist and evil_region's data lies right next to the
+    # victim's (regions grow down from the end of the 32 KiB FRAM).
+    assert re.search(r"region for owner 0xe111 at 0x7000\b", out)
+    assert re.search(r"region for owner 0x6a11 at 0x6000\b", out)
     attacks = re.findall(r"evil_region: (.+): (refused .*|ACCEPTED)", out)
     assert len(attacks) == 12 and all(r.startswith("refused") for _, r in attacks), attacks
     # Swapping or withdrawing the buffer mid-transfer cancels it (ECANCEL=8)

@@ -1,5 +1,5 @@
 """Power cuts on the key-value store under QEMU (tools/powercut_kv.py):
-kv_stress and ot_settings are recorded under strace, the FRAM image after
+kv_stress and ot_settings are recorded (tools/powercut.py), the FRAM image after
 a seeded choice of device writes is booted, and every recovery boot must
 open the store without a damage report and show one whole generation,
 the last one reported done or the one in flight (see the tool's docs).

@@ -39,7 +39,8 @@ def run_abi_app(qemu, fram):
 def test_abi_to_the_letter_and_the_fram_holds_the_data(qemu):
     fram = str(qemu.tmp_path / "fram.img")
     boot = run_abi_app(qemu, fram)
-    assert f"nvstorage: region for owner 0x{OWNER:x} at 0x0, {REGION_SIZE} bytes" in boot.output
+    # Region data grows down from the end of the 32 KiB FRAM.
+    assert f"nvstorage: region for owner 0x{OWNER:x} at 0x7000, {REGION_SIZE} bytes" in boot.output
 
     table = inspect(fram)
     assert [r["owner"] for r in table["regions"]] == [OWNER]
@@ -51,9 +52,11 @@ def test_abi_to_the_letter_and_the_fram_holds_the_data(qemu):
     # The 4 KiB write is on the FRAM, and none of the refused writes (one
     # byte past the end, upper offset word, overflow) changed a byte.
     assert data == bytes(pattern(i) for i in range(REGION_SIZE))
-    # Nothing outside the region was written either: the rest of the chip
-    # past the table is as the fresh image had it (zero).
-    assert image[table["end"]:] == bytes(len(image) - table["end"])
+    # Nothing outside the region was written either: past the directory
+    # (its END and the cleared position after it) the chip is as the fresh
+    # image had it (zero).
+    dir_end = table["end"] + 2 * 40
+    assert image[dir_end:region["data"]] == bytes(region["data"] - dir_end)
 
 
 def test_region_found_again_after_reboot(qemu):

@@ -23,7 +23,9 @@ enum phase {
 
 static struct {
     uint8_t mem[I2C_MODEL_MAX_SIZE];
-    uint32_t size;
+    uint32_t size;  /* bytes per bus address (page) */
+    uint32_t pages; /* consecutive bus addresses from addr7 */
+    uint32_t page;  /* the page the last address byte selected */
     uint8_t addr7;
     bool absent, scl_stuck;
     uint32_t sda_stuck;
@@ -37,11 +39,22 @@ static struct {
     unsigned addr_bytes;
     uint32_t ptr;
     bool tx_open;
+    /* The armed fault (i2c_model_fault_at) and what it is doing now. */
+    enum i2c_model_fault fault, fault_kind_fired;
+    uint32_t fault_nth, fault_arg, frames_since_arm;
+    bool nack_this_frame, drop_rest;
+    uint32_t scl_hold; /* reads left while the slave stretches SCL */
     struct i2c_model_tx tx;
     struct i2c_model_stats stats;
     struct i2c_model_tx log[I2C_MODEL_MAX_LOG];
     size_t log_len;
 } m;
+
+/* Where the address pointer is, counted over all pages. */
+static uint32_t abs_ptr(void)
+{
+    return m.page * m.size + m.ptr;
+}
 
 static void log_tx(enum i2c_model_kind kind, uint32_t mem, uint32_t bytes)
 {
@@ -63,14 +76,14 @@ static void close_tx(bool by_stop)
     if (m.tx.kind == I2C_MODEL_TX_READ || m.tx.bytes > 0)
         log_tx(m.tx.kind, m.tx.mem, m.tx.bytes);
     else if (by_stop)
-        log_tx(I2C_MODEL_TX_ADDR_ONLY, m.ptr, 0);
+        log_tx(I2C_MODEL_TX_ADDR_ONLY, abs_ptr(), 0);
 }
 
 static void open_tx(enum i2c_model_kind kind)
 {
     m.tx_open = true;
     m.tx.kind = kind;
-    m.tx.mem = m.ptr;
+    m.tx.mem = abs_ptr();
     m.tx.bytes = 0;
 }
 
@@ -86,6 +99,7 @@ static void on_start(void)
     m.bit = 0;
     m.shift = 0;
     m.slave_sda = true;
+    m.drop_rest = false;
 }
 
 static void on_stop(void)
@@ -94,6 +108,33 @@ static void on_stop(void)
     close_tx(true);
     m.phase = PH_IDLE;
     m.slave_sda = true;
+}
+
+/* The first clock of a frame has fallen (a clock that rises and is followed
+ * by STOP or a repeated START is no frame): count it, and fire the armed
+ * fault if this is its frame. A NACK acts at the ACK bit; the others from
+ * now on, i.e. from the frame's second bit. */
+static void frame_begins(void)
+{
+    uint32_t idx = m.frames_since_arm++;
+
+    m.stats.frames++;
+    m.nack_this_frame = false;
+    if (m.fault == I2C_MODEL_FAULT_NONE || idx != m.fault_nth)
+        return;
+    /* It fires once. A NACK on a byte the slave sends has nothing to act on:
+     * the master, not the slave, acknowledges those. */
+    m.fault_kind_fired = m.fault;
+    m.fault = I2C_MODEL_FAULT_NONE;
+    if (m.fault_kind_fired == I2C_MODEL_FAULT_NACK && m.phase == PH_READ)
+        return;
+    m.stats.faults_fired++;
+    if (m.fault_kind_fired == I2C_MODEL_FAULT_NACK)
+        m.nack_this_frame = true;
+    else if (m.fault_kind_fired == I2C_MODEL_FAULT_SDA_LOW)
+        m.sda_stuck = m.fault_arg;
+    else
+        m.scl_hold = m.fault_arg;
 }
 
 static void on_rise(void)
@@ -113,7 +154,7 @@ static void on_rise(void)
 
 static void load_next_byte(void)
 {
-    m.out_byte = m.mem[m.ptr];
+    m.out_byte = m.mem[abs_ptr()];
     m.ptr = (m.ptr + 1) % m.size;
     m.slave_sda = (m.out_byte & 0x80u) != 0;
 }
@@ -121,9 +162,14 @@ static void load_next_byte(void)
 /* The 8th clock has fallen: decide the ACK (or release for the master's). */
 static void end_of_data_bits(void)
 {
+    uint32_t dev;
+
     switch (m.phase) {
     case PH_ADDR:
-        m.addr_ok = !m.absent && (m.shift >> 1) == m.addr7;
+        dev = (uint32_t)(m.shift >> 1);
+        m.addr_ok = !m.absent && !m.nack_this_frame && dev >= m.addr7 && dev - m.addr7 < m.pages;
+        if (m.addr_ok)
+            m.page = dev - m.addr7;
         m.reading = (m.shift & 1u) != 0;
         if (m.addr_ok)
             m.stats.addr_acks++;
@@ -132,16 +178,23 @@ static void end_of_data_bits(void)
         m.slave_sda = !m.addr_ok;
         break;
     case PH_WRITE:
+        if (m.nack_this_frame) {
+            /* Refused: not stored, and the slave stops listening. */
+            m.drop_rest = true;
+            m.slave_sda = true;
+            break;
+        }
         if (m.addr_bytes < ADDR_BYTES) {
             m.ptr = ((m.ptr << 8) | m.shift) & 0xFFFFu;
             if (++m.addr_bytes == ADDR_BYTES)
                 m.ptr %= m.size;
         } else {
             if (m.tx.bytes == 0)
-                m.tx.mem = m.ptr;
-            m.mem[m.ptr] = m.shift;
+                m.tx.mem = abs_ptr();
+            m.mem[abs_ptr()] = m.shift;
             m.ptr = (m.ptr + 1) % m.size;
             m.tx.bytes++;
+            m.stats.data_acked++;
         }
         m.slave_sda = false;
         break;
@@ -160,6 +213,10 @@ static void end_of_frame(void)
     m.bit = 0;
     m.shift = 0;
     m.slave_sda = true;
+    if (m.drop_rest) {
+        m.phase = PH_IGNORE;
+        return;
+    }
     switch (m.phase) {
     case PH_ADDR:
         if (!m.addr_ok) {
@@ -193,6 +250,8 @@ static void on_fall(void)
         m.sda_stuck--;
     if (m.phase == PH_IDLE || m.phase == PH_IGNORE)
         return;
+    if (m.bit == 1)
+        frame_begins();
     if (m.bit == FRAME_DATA_BITS)
         end_of_data_bits();
     else if (m.bit == FRAME_ACK_BIT)
@@ -203,7 +262,7 @@ static void on_fall(void)
 
 static bool level_scl(void)
 {
-    return (m.master & SBCON_SCL) && !m.scl_stuck;
+    return (m.master & SBCON_SCL) && !m.scl_stuck && m.scl_hold == 0;
 }
 
 static bool level_sda(void)
@@ -242,6 +301,9 @@ uint32_t sbcon_io_read(uintptr_t addr)
         fprintf(stderr, "i2c_fram_model: read of unknown register %#lx\n", (unsigned long)addr);
         abort();
     }
+    /* A stretching slave lets go of SCL after some reads. */
+    if (m.scl_hold != 0 && m.scl_hold != I2C_MODEL_FOREVER && --m.scl_hold == 0)
+        update_lines();
     return (m.scl_line ? SBCON_SCL : 0u) | (m.sda_line ? SBCON_SDA : 0u);
 }
 
@@ -262,7 +324,10 @@ void i2c_model_reset(uint8_t addr7, uint32_t size)
 {
     memset(&m, 0, sizeof(m));
     m.addr7 = addr7;
-    m.size = size;
+    /* Past 64 KiB: 64 KiB pages at consecutive addresses, each pointer
+     * wrapping inside its own page (as two at24c devices do). */
+    m.pages = size > I2C_MODEL_PAGE_SIZE ? size / I2C_MODEL_PAGE_SIZE : 1u;
+    m.size = size / m.pages;
     /* Like the SBCon after reset: the controller drives both lines low. */
     m.slave_sda = true;
 }
@@ -292,7 +357,17 @@ void i2c_model_set_sda_stuck(uint32_t falling_edges)
 void i2c_model_set_scl_stuck(bool stuck)
 {
     m.scl_stuck = stuck;
+    m.scl_hold = 0;
     update_lines();
+}
+
+void i2c_model_fault_at(uint32_t nth, enum i2c_model_fault kind, uint32_t arg)
+{
+    m.fault = kind;
+    m.fault_kind_fired = I2C_MODEL_FAULT_NONE;
+    m.fault_nth = nth;
+    m.fault_arg = arg;
+    m.frames_since_arm = 0;
 }
 
 const struct i2c_model_stats *i2c_model_stats(void)

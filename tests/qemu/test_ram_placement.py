@@ -1,0 +1,74 @@
+"""Process RAM placement (issue 17 §3): best fit over free holes, so the
+alignment padding a large block leaves is used by smaller ones.
+
+Apps are apps/hello packed with given heap sizes (tools/tbf_pack.py), so
+each asks for a known minimum RAM; the kernel adds its grant reserve and
+rounds up to a power of two (PMSAv7). Each test checks what loaded, that
+every block is aligned to its size, inside app RAM and overlaps no other,
+and that every loaded app ran to exit 0; it prints the RAM utilisation
+(bytes given to processes / app RAM), a figure reported, not judged.
+"""
+import os
+import re
+import subprocess
+import sys
+
+from qemu_env import KERNEL, ROOT, app_image
+
+KIB, MIB = 1024, 1024 * 1024
+LINE = re.compile(r"app '(\w+)': flash 0x[0-9a-f]+ \(\d+ bytes\), RAM ([0-9a-f]+) \((\d+) bytes\)")
+
+
+def packed(tmp_path, name, heap):
+    out = tmp_path / f"{name}.tbf"
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "tbf_pack.py"),
+                    os.path.join(ROOT, "build", "apps", "hello.elf"), "-o", str(out),
+                    "-n", name, "--app-heap", str(heap)], check=True, capture_output=True)
+    return out.read_bytes()
+
+
+def heap_for_block(size):
+    """A heap that makes hello's block exactly `size` (hello's own RAM is
+    ~2.3 KiB, the grant reserve 1 KiB): 3 KiB of need for 4 KiB."""
+    return 512 if size == 4 * KIB else size - 4 * KIB
+
+
+def boot(qemu, apps):
+    image = app_image(qemu.tmp_path / "apps.bin",
+                      *[packed(qemu.tmp_path, name, heap) for name, heap in apps])
+    b = qemu(KERNEL, apps=image, timeout=60)
+    assert not b.timed_out
+    lo, hi = (int(x, 16) for x in re.search(r"app RAM:\s+0x([0-9a-f]+)\.\.0x([0-9a-f]+)",
+                                             b.output).groups())
+    blocks = {name: (int(a, 16), int(n)) for name, a, n in LINE.findall(b.output)}
+    spans = sorted(blocks.values())
+    for (a, n) in spans:
+        assert a % n == 0 and lo <= a and a + n <= hi, f"block {a:#x}+{n:#x}"
+    for (a, n), (b2, _) in zip(spans, spans[1:]):
+        assert a + n <= b2, "blocks overlap"
+    for name in blocks:
+        assert f"process '{name}' exited with code 0" in b.output
+    used = sum(n for _, n in blocks.values())
+    print(f"RAM utilisation: {used} / {hi - lo} bytes = {100 * used / (hi - lo):.1f}% "
+          f"({len(blocks)} apps)")
+    return b, blocks
+
+
+def test_small_app_uses_the_space_below_a_large_one(qemu):
+    # The issue's scenario: five apps asking 1 MiB of heap (2 MiB blocks;
+    # only one 2 MiB-aligned block fits in app RAM), then a 3 KiB app.
+    apps = [(f"big{i}", MIB) for i in range(1, 6)] + [("small", 512)]
+    b, blocks = boot(qemu, apps)
+    assert sorted(blocks) == ["big1", "small"]
+    assert blocks["small"][1] == 4 * KIB and blocks["big1"][1] == 2 * MIB
+    assert b.output.count("not loaded: no RAM") == 4
+    assert b.status == 0
+
+
+def test_mixed_sizes_in_an_awkward_order_all_load(qemu):
+    sizes = [8 * KIB, 2 * MIB, 4 * KIB, 1 * MIB, 128 * KIB, 512 * KIB, 4 * KIB, 256 * KIB]
+    apps = [(f"app{i}", heap_for_block(s)) for i, s in enumerate(sizes)]
+    b, blocks = boot(qemu, apps)
+    assert sorted(blocks) == sorted(name for name, _ in apps)
+    assert [blocks[f"app{i}"][1] for i in range(len(sizes))] == sizes
+    assert b.status == 0
