@@ -9,7 +9,8 @@ figure; this script is the single place that produces them.
 
 Two ways of counting, cross-checked against each other:
   * timed in the app: bench apps time many repetitions with the alarm
-    capsule's 25 MHz tick (40 instructions) and subtract a baseline loop;
+    capsule's tick (40 instructions at 25 MHz, 50 at 20 MHz: 10^9 / its
+    frequency, which the apps ask the capsule for) and subtract a baseline loop;
     they print `BENCH name=value` lines.
   * traced: QEMU's `-singlestep -d exec,nochain` logs every executed
     instruction's PC; we count the kernel instructions between a marked
@@ -17,7 +18,12 @@ Two ways of counting, cross-checked against each other:
     return to a process (context switches), and from reset to the first app
     instruction (boot). The log streams through a pipe, never to disk.
 
-Usage: bench.py [--json build/bench.json] [--skip-trace]
+Per board: --board (else NVK_BOARD, else mps2-an385) picks the kernel
+(build/kernel.elf or build/<board>/kernel.elf) and the QEMU machine; the
+apps are the same files on every board. `make bench BOARD=...` writes
+build/bench.json (mps2-an385) or build/<board>/bench.json.
+
+Usage: bench.py [--board B] [--json build/bench.json] [--skip-trace]
 """
 import argparse
 import collections
@@ -36,16 +42,28 @@ import bench_kv  # noqa: E402  (the key-value store's figures)
 import bench_figures as figs  # noqa: E402  (labels, targets, references)
 
 BUILD = os.path.join(ROOT, "build")
-KERNEL = os.path.join(BUILD, "kernel.elf")
-KERNEL_MAP = os.path.join(BUILD, "kernel.map")
 APPS = os.path.join(BUILD, "apps")
-OUT = os.path.join(BUILD, "bench")
 CROSS = "arm-none-eabi-"
-
-APP_FLASH = qemu_tool.APP_FLASH_ADDR
-APP_FLASH_END = 0x00400000
-KERNEL_FLASH_END = APP_FLASH  # kernel code lies below the app flash
+KERNEL_FLASH_SIZE = 0x40000   # boards/*/layout.ld: 256 KiB right below the app flash
 TIMEOUT = 300                 # seconds of wall time for one QEMU run
+
+
+def use_board(name):
+    """Point every path and address here at board `name`."""
+    global BOARD, KBUILD, KERNEL, KERNEL_MAP, OUT, APP_FLASH, APP_FLASH_END
+    global KERNEL_FLASH, KERNEL_FLASH_END
+    qemu_tool.select_board(name)
+    BOARD = name
+    KBUILD = qemu_tool.board_build(BUILD)
+    KERNEL = os.path.join(KBUILD, "kernel.elf")
+    KERNEL_MAP = os.path.join(KBUILD, "kernel.map")
+    OUT = os.path.join(KBUILD, "bench")
+    APP_FLASH, APP_FLASH_END = qemu_tool.APP_FLASH_ADDR, qemu_tool.APP_FLASH_END
+    KERNEL_FLASH_END = APP_FLASH  # kernel code lies below the app flash
+    KERNEL_FLASH = KERNEL_FLASH_END - KERNEL_FLASH_SIZE
+
+
+use_board(qemu_tool.BOARD)
 
 BENCH_LINE = re.compile(r"^BENCH (\S+)(.*)$")
 TRACE_LINE = re.compile(r"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/[0-9a-f]+/[0-9a-f]+\] ?(.*)$")
@@ -249,7 +267,7 @@ def kernel_segments(apps, fram):
     exits = process_entry_pcs()
     segs, cur = [], None
     started = False
-    for pc, sym in trace_lines(KERNEL, apps, fram, dfilter=f"0x0..{KERNEL_FLASH_END - 1:#x}"):
+    for pc, sym in trace_lines(KERNEL, apps, fram, dfilter=f"{KERNEL_FLASH:#x}..{KERNEL_FLASH_END - 1:#x}"):
         if not started:
             started = pc in exits  # boot ends at the first process entry
             continue
@@ -348,16 +366,17 @@ def subsystem(obj):
     if "libc" in obj or "libgcc" in obj or "libnosys" in obj or "newlib" in obj:
         return "newlib+libgcc"
     for name, prefix in SUBSYSTEMS:
-        if f"build/kernel/{prefix}" in obj:
+        if re.search(rf"build/({re.escape(BOARD)}/)?kernel/{re.escape(prefix)}", obj):
             return name
     return "other"
 
 
 def object_name(obj):
-    """build/kernel/capsules/alarm.c.o -> capsules/alarm.c; libc members by
+    """build/[<board>/]kernel/capsules/alarm.c.o -> capsules/alarm.c; libc members by
     archive(member)."""
-    if "build/kernel/" in obj:
-        return obj.split("build/kernel/", 1)[1].replace(".c.o", ".c").replace(".S.o", ".S")
+    m = re.search(rf"build/(?:{re.escape(BOARD)}/)?kernel/(.*)", obj)
+    if m:
+        return m.group(1).replace(".c.o", ".c").replace(".S.o", ".S")
     return os.path.basename(obj)
 
 
@@ -499,11 +518,17 @@ def row(name, value, target=None, note=""):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--json", default=os.path.join(BUILD, "bench.json"))
+    ap.add_argument("--board", help="a board of tools/qemu.py (default: NVK_BOARD, else "
+                    f"{qemu_tool.DEFAULT_BOARD})")
+    ap.add_argument("--json", help="default: bench.json in the board's build folder")
     ap.add_argument("--skip-trace", action="store_true",
                     help="only the timed figures and the footprint (faster)")
     args = ap.parse_args()
-    result = {"method": "QEMU -icount shift=0: 1 instruction = 1 ns; figures in instructions"}
+    if args.board:
+        use_board(args.board)
+    json_path = args.json or os.path.join(KBUILD, "bench.json")
+    result = {"method": "QEMU -icount shift=0: 1 instruction = 1 ns; figures in instructions",
+              "board": BOARD}
 
     fram = fresh_fram("syscall")
     out, status = run(KERNEL, app_image(["bench_syscall"], "syscall"), fram)
@@ -515,7 +540,7 @@ def main():
         result["storage"] = {k: v["value"] for k, v in parse_bench(out).items()}
         result["storage_status"] = status
 
-    ktest = os.path.join(BUILD, "ktest", "fram_bench.elf")
+    ktest = os.path.join(KBUILD, "ktest", "fram_bench.elf")
     if os.path.exists(ktest):
         out, status = run(ktest, None, fresh_fram("raw"))
         result["raw_fram"] = {k: v["value"] for k, v in parse_bench(out).items()
@@ -538,11 +563,11 @@ def main():
     if not args.skip_trace:
         import bench_scale  # here: it imports this module (alarm figures at N = 2, 4, 8)
         bench_scale.measure(result)
-    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-    with open(args.json, "w") as f:
+    os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)
+    with open(json_path, "w") as f:
         json.dump(result, f, indent=2, sort_keys=True)
     print_table(result)
-    print(f"\nwritten: {os.path.relpath(args.json, ROOT)}")
+    print(f"\nwritten: {os.path.relpath(json_path, ROOT)}")
     ok = result["app_status"] == 0 and all(v is not None for v in result["app"].values())
     return 0 if ok else 1
 
@@ -550,7 +575,7 @@ def main():
 def print_table(r):
     app, tr = r.get("app", {}), r.get("trace", {})
     print_headline(r.get("figures", {}))
-    print("Benchmarks (instructions; QEMU -icount shift=0)")
+    print(f"Benchmarks on {r.get('board')} (instructions; QEMU -icount shift=0)")
     print(row("figure", "timed", "target", "traced (exact)"))
 
     def traced(*ops):

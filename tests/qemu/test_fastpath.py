@@ -15,9 +15,10 @@ import subprocess
 
 import pytest
 
-from qemu_env import BUILD, KERNEL, app_image
+from qemu_env import BUILD, KERNEL, app_image, qemu_tool
 
-NOFAST = os.path.join(BUILD, "nofast", "kernel.elf")
+# `make kernel-nofast` (BUILD=build/nofast): the board's folder inside it.
+NOFAST = os.path.join(qemu_tool.board_build(os.path.join(BUILD, "nofast")), "kernel.elf")
 DIGEST = re.compile(r"syscall_fuzz: answers digest ([0-9a-f]{8})")
 SUMMARY = re.compile(r"syscall_fuzz: seed [0-9a-f]{8}: (\d+) calls, \d+ upcalls ran, (\d+) violations")
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from qemu_env import KERNEL
+from qemu_env import KERNEL, qemu_tool
 from libnvs_apps import build_apps, image, repack, tbf
 
 NVS_OK = 0
@@ -53,6 +53,9 @@ APITEST_CHECKS = [
 @pytest.fixture(scope="module", autouse=True)
 def apps_built():
     build_apps()
+
+
+REGION_SIZE = 4096  # boards/*/board.h BOARD_NVS_REGION_SIZE
 
 
 def fram(qemu, name="fram.img"):
@@ -120,7 +123,7 @@ def test_fresh_fram_boot_counter_starts_at_one_even_with_other_data(qemu):
     """A region that held something else (not a record) reads as no record."""
     apps = image(qemu.tmp_path, [tbf("boot_counter")])
     img = qemu.tmp_path / "junk.img"
-    img.write_bytes(bytes([0xFF]) * 32768)  # erased-looking chip: no regions
+    img.write_bytes(bytes([0xFF]) * qemu_tool.FRAM_SIZE)  # erased-looking chip: no regions
     boot = qemu(KERNEL, apps=str(apps), fram=str(img))
     finished_ok(boot)
     assert "booted 1 time" in boot.output
@@ -201,18 +204,26 @@ def test_apps_running_together_stay_isolated(qemu):
 
 
 def test_area_full_gives_nomem_to_the_app_that_does_not_fit(qemu):
-    """More apps with distinct write ids than the FRAM area has regions for
-    (8 apps, the board's process limit; 4 KiB regions on 32 KiB of FRAM,
-    which holds exactly 7: docs/nvstorage.md): 7 get a region, the 8th a
-    clean NOMEM."""
-    apps = [repack(qemu.tmp_path, "nvs_noperm", f"nvs_fill{i}", write_id=0x4000 + i,
-                   read_ids=[0x4000 + i], modify_ids=[0x4000 + i]) for i in range(8)]
-    boot = qemu(KERNEL, apps=image(qemu.tmp_path, apps), fram=fram(qemu), timeout=60)
-    finished_ok(boot)
-    sizes = [int(x) for x in re.findall(r"^nvs_noperm: nvs_size: (-?\d+) ", boot.output, re.M)]
-    assert len(sizes) == 8
-    assert sizes.count(NVS_OK) == 7
-    assert sizes.count(NVS_ERR_NOMEM) == 1
+    """More apps with distinct write ids than the FRAM area has regions for:
+    exactly as many as fit get a region, every other one a clean NOMEM. The
+    area holds FRAM size / 4 KiB - 1 regions of 4 KiB (the directory and the
+    END record take less than one region: docs/nvstorage.md), so 7 on the
+    32 KiB FRAM. One boot holds at most 8 apps (the process limit), so boots
+    of 8 new owners each, on one FRAM, until one more than fits has asked."""
+    fit = qemu_tool.FRAM_SIZE // REGION_SIZE - 1
+    boots = fit // 8 + 1
+    sizes = []
+    for b in range(boots):
+        ids = [0x4000 + 8 * b + i for i in range(8)]
+        apps = [repack(qemu.tmp_path, "nvs_noperm", f"nvs_fill{i:02x}", write_id=i, read_ids=[i],
+                       modify_ids=[i]) for i in ids]
+        boot = qemu(KERNEL, apps=image(qemu.tmp_path, apps), fram=fram(qemu), timeout=60)
+        finished_ok(boot)
+        got = [int(x) for x in re.findall(r"^nvs_noperm: nvs_size: (-?\d+) ", boot.output, re.M)]
+        assert len(got) == 8
+        sizes += got
+    assert sizes.count(NVS_OK) == fit
+    assert sizes.count(NVS_ERR_NOMEM) == len(sizes) - fit
     assert "no room left for a storage region (NOMEM)" in boot.output
 
 

@@ -126,9 +126,16 @@ static inline bool arch_slice_take_ran_out(void)
 }
 
 /* MPU. Regions for one process: its flash image (read/execute) and the
- * accessible part of its RAM block (read/write, no execute). */
+ * accessible part of its RAM block (read/write, no execute). What a region
+ * may be depends on the MPU layer: PMSAv7 (kernel/arch/armv7m/) needs a
+ * power-of-two size aligned to itself, PMSAv8 (kernel/arch/armv8m/) 32-byte
+ * multiples; on ARMv8-M the words also carry the process's stack limit
+ * (PSPLIM = ram_base), loaded with them. */
 void arch_mpu_init(void);
 bool arch_mpu_region_ok(uint32_t base, uint32_t size);
+/* The RAM block for a process that needs `need` bytes: its size (>= need)
+ * and the alignment of its base. False if no block can hold that much. */
+bool arch_mpu_ram_block(uint32_t need, uint32_t *size, uint32_t *align);
 void arch_mpu_compute(struct arch_mpu_regions *out, uint32_t flash_base, uint32_t flash_size,
                       uint32_t ram_base, uint32_t ram_size, uint32_t ram_accessible);
 /* Load r into the MPU now (the running process's break moved); switches
@@ -141,11 +148,17 @@ uint32_t arch_mpu_ram_granule(uint32_t ram_size);
  * re-enabled by the bottom half (arch_irq_enable) once serviced. An
  * interrupt taken from a process traps to the kernel; one taken while the
  * kernel thread runs is served before the next process runs, or at its
- * next system call when it came in just as the kernel entered it. */
+ * next system call when it came in just as the kernel entered it.
+ * ARCH_NUM_IRQS, the board's number of interrupt lines, comes from the
+ * build (boards/<board>/board.mk): one bit per line in arch_irq_lines (32
+ * lines a word), and bit w of arch_irq_pending says word w has one set, so
+ * "anything pending?" stays one load whatever the number of lines. */
+#define ARCH_IRQ_WORDS ((ARCH_NUM_IRQS + 31) / 32)
 void arch_irq_enable(unsigned irq);
 void arch_irq_disable(unsigned irq);
-bool arch_irq_take_pending(unsigned irq);  /* true once per top-half hit */
-extern volatile uint32_t arch_irq_pending; /* one bit per interrupt line */
+bool arch_irq_take_pending(unsigned irq); /* true once per top-half hit */
+extern volatile uint32_t arch_irq_lines[ARCH_IRQ_WORDS];
+extern volatile uint32_t arch_irq_pending; /* one bit per nonzero word of arch_irq_lines */
 static inline __attribute__((always_inline)) bool arch_irq_any_pending(void)
 {
     return arch_irq_pending != 0;

@@ -63,8 +63,6 @@ arch_next_ctx:                          /* where a TRAP_SWITCH goes */
 
     .text
 
-/* Load the five MPU words at \ctx+CTX_MPU into RNR and the two region
- * register pairs. Clobbers r4-r8 and \tmp (the caller reloads r4-r8). */
 /* \out = nonzero if the kernel has work: a device interrupt's bottom half
  * or a deferred call (what sched_kernel_work_pending() reads). */
     .macro KERNEL_WORK out, tmp
@@ -75,13 +73,11 @@ arch_next_ctx:                          /* where a TRAP_SWITCH goes */
     orrs    \out, \out, \tmp
     .endm
 
-    .macro LOAD_MPU ctx, tmp
-    add     \tmp, \ctx, #CTX_MPU        /* the context's precomputed MPU words */
-    ldmia   \tmp, {r4-r8}               /* RNR, then base/attribute of region 0 and 1 */
-    ldr     \tmp, =MPU_RNR              /* five consecutive MPU registers */
-    stmia   \tmp, {r4-r8}               /* program both process regions at once */
-    dsb                                 /* the writes complete before the process runs */
-    .endm
+/* LOAD_MPU ctx, tmp: load the context's precomputed MPU words (at
+ * \ctx+CTX_MPU) into the MPU; clobbers r4-r8 and \tmp. Defined by the MPU
+ * layer (ARCH_MPU_SWITCH, from the build: kernel/arch/<mpu>/mpu_switch.inc),
+ * since what a switch loads differs: ARMv8-M also sets the stack limit. */
+#include ARCH_MPU_SWITCH
 
 /* enum arch_trap arch_switch_to_user(struct arch_context *ctx) */
     .global arch_switch_to_user
