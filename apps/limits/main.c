@@ -5,9 +5,13 @@
  *
  *   read-write allow   starts at the RAM block start / one byte below it
  *                      ends at the break / one byte past it
- *   break vs grants    the break goes up to the last MPU subregion boundary
- *                      at or below the grant start, not one byte further;
- *                      a buffer ending there is accepted, one more refused
+ *   break vs grants    the break goes up to the last MPU granule boundary
+ *                      at or below the grant start (PMSAv7: an eighth of
+ *                      the block; PMSAv8: 32 bytes), not one byte further;
+ *                      a buffer ending there is accepted, one more refused.
+ *                      The app finds that ceiling by bisection (it cannot
+ *                      know the MPU) and prints it; the test checks it is
+ *                      exactly the board's
  *   read-only allow    starts at the flash start / one byte below it
  *                      ends at the flash end / one byte past it
  *   subscribe          a function at the first / last halfword of the
@@ -31,7 +35,6 @@
 #define PROBE_LEN        16u
 #define THUMB_BIT        1u
 #define THUMB_INSN_BYTES 2u
-#define MPU_SUBREGIONS   8u  /* PMSAv7: the break moves in 1/8 of the block */
 #define BREAK_PROBE_UP   64u /* raise the break this far ... */
 #define BREAK_PROBE_GAP  32u /* ... and allow a buffer this far above the old one */
 
@@ -76,14 +79,33 @@ static void test_ram(uint32_t ram_start, uint32_t brk)
          PROBE_LEN);
 }
 
+/* The highest break the kernel accepts below the grants: bisection between
+ * the current break (accepted) and one past the grant start (refused). */
+static uint32_t highest_break(uint32_t brk, uint32_t grant)
+{
+    uint32_t ok = brk, refused = grant + 1;
+
+    while (refused - ok > 1) {
+        uint32_t mid = ok + (refused - ok) / 2;
+
+        if (tock_memop(MEMOP_BRK, mid).variant == RET_SUCCESS)
+            ok = mid;
+        else
+            refused = mid;
+    }
+    return ok;
+}
+
 /* Raise the break as far as the grants allow, probe there, put it back. */
 static void test_grant_start(uint32_t ram_start, uint32_t ram_end)
 {
     uint32_t brk = memop_u32(MEMOP_SBRK, 0);
     uint32_t grant = memop_u32(MEMOP_GRANT_START, 0);
-    uint32_t granule = (ram_end - ram_start) / MPU_SUBREGIONS;
-    uint32_t top = ram_start + (grant - ram_start) / granule * granule;
+    uint32_t top = highest_break(brk, grant);
 
+    printf("limits: highest break 0x%08lx, grants at 0x%08lx, RAM 0x%08lx..0x%08lx\n",
+           (unsigned long)top, (unsigned long)grant, (unsigned long)ram_start,
+           (unsigned long)ram_end);
     tock_ret_t up = tock_memop(MEMOP_BRK, top);
     tock_ret_t over = tock_memop(MEMOP_BRK, top + 1);
     tock_ret_t at = allow_rw(top - PROBE_LEN, PROBE_LEN);
@@ -93,7 +115,7 @@ static void test_grant_start(uint32_t ram_start, uint32_t ram_end)
     tock_ret_t back = tock_memop(MEMOP_BRK, brk);
 
     check_true("grant start above the break", brk <= top && top <= grant);
-    check_variant("brk up to the last subregion below the grants", up, RET_SUCCESS);
+    check_variant("brk up to the last granule below the grants", up, RET_SUCCESS);
     check_failure("brk one byte further", over, RET_FAILURE, TOCK_ENOMEM);
     check_variant("rw allow ending at the highest break", at, RET_SUCCESS_2U32);
     check_failure("rw allow one byte past the highest break", past, RET_FAILURE_2U32, TOCK_EINVAL);

@@ -4,9 +4,11 @@ failure the board can produce, and the exact capacity of the board's FRAM.
   - a table the kernel must not allocate in (overlapping records, a
     format-1 image): NOMEM (Tock code 9), nothing written;
   - no FRAM chip on the bus: FAIL (Tock code 1);
-  - the 32 KiB FRAM with 4,096-byte regions holds exactly 7 regions
-    (docs/nvstorage.md: n * (4096 + 40) + 80 <= 32768); the 8th owner gets
-    NOMEM and the kernel logs the refusal with the space left (3,696 bytes).
+  - the board's FRAM with 4,096-byte regions holds exactly n regions
+    (docs/nvstorage.md: n * (4096 + 40) + 80 <= FRAM size: 7 on the
+    32 KiB FRAM of mps2-an385, 15 on the 64 KiB of mps2-an505); the next
+    owner gets NOMEM and the kernel logs the refusal with the space left
+    (3,696 bytes on 32 KiB).
 Every boot's exit status and timeout are checked."""
 import os
 import re
@@ -25,7 +27,8 @@ TOCK_FAIL, TOCK_NOMEM = 1, 9
 EXIT_MISMATCH = 1  # apps/nv_guard/main.c: what it returns when get size fails
 REGION = 4096      # boards/mps2-an385/board.h BOARD_NVS_REGION_SIZE
 FRAM_SIZE = qemu_tool.FRAM_SIZE
-FULL = 7           # regions of REGION bytes in a FRAM_SIZE area
+FULL = {32768: 7, 65536: 15}[FRAM_SIZE]  # regions of REGION bytes in a FRAM_SIZE area
+PROCS = 8          # apps per boot (the kernel's process slots)
 LEFT = FRAM_SIZE - FULL * REGION - (FULL + 1 + fi.NVR_SPARE_POSITIONS) * fi.NVR_POS_SIZE
 
 
@@ -50,11 +53,17 @@ def boot(qemu, fram, *apps, status=0):
 
 
 def test_capacity_is_exactly_seven_regions_then_nomem(qemu):
+    """Seven on mps2-an385's 32 KiB; FULL on the board's FRAM."""
     assert FULL * (REGION + fi.NVR_POS_SIZE) + 2 * fi.NVR_POS_SIZE <= FRAM_SIZE
     assert (FULL + 1) * (REGION + fi.NVR_POS_SIZE) + 2 * fi.NVR_POS_SIZE > FRAM_SIZE
     fram = qemu.tmp_path / "fram.img"
-    apps = [pack_guard(qemu.tmp_path, f"g{i}", 0x700 + i) for i in range(FULL + 1)]
-    out = boot(qemu, fram, *apps, status=1)  # the refused guard exits with 1
+    owners = [0x700 + i for i in range(FULL + 1)]
+    out = ""
+    for first in range(0, len(owners), PROCS):
+        group = owners[first:first + PROCS]
+        apps = [pack_guard(qemu.tmp_path, f"g{o:x}", o) for o in group]
+        last = first + PROCS >= len(owners)
+        out += boot(qemu, fram, *apps, status=1 if last else 0)  # the refused guard exits 1
     assert len(re.findall(r"nvstorage: region for owner 0x7\w\w at", out)) == FULL
     assert out.count(f"nv_guard: get size failed: error {TOCK_NOMEM}, size 0") == 1
     assert out.count("nv_guard: done") == FULL

@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from qemu_env import KERNEL, ROOT, app_image
+from qemu_env import KERNEL, ROOT, app_image, qemu_tool
 
 OWNER = 0xAB1            # apps/nvs_abi/Makefile WRITE_ID
 REGION_SIZE = 4096       # boards/mps2-an385/board.h BOARD_NVS_REGION_SIZE
@@ -39,8 +39,9 @@ def run_abi_app(qemu, fram):
 def test_abi_to_the_letter_and_the_fram_holds_the_data(qemu):
     fram = str(qemu.tmp_path / "fram.img")
     boot = run_abi_app(qemu, fram)
-    # Region data grows down from the end of the 32 KiB FRAM.
-    assert f"nvstorage: region for owner 0x{OWNER:x} at 0x7000, {REGION_SIZE} bytes" in boot.output
+    # Region data grows down from the end of the FRAM.
+    top = qemu_tool.FRAM_SIZE - REGION_SIZE  # the first region: the top of the FRAM
+    assert f"nvstorage: region for owner 0x{OWNER:x} at {top:#x}, {REGION_SIZE} bytes" in boot.output
 
     table = inspect(fram)
     assert [r["owner"] for r in table["regions"]] == [OWNER]
