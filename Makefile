@@ -6,7 +6,8 @@
 include mk/config.mk
 
 .DEFAULT_GOAL := all
-.PHONY: all setup kernel apps run debug check-app test test-build test-host test-qemu bench bench-doc \
+.PHONY: all setup kernel apps run debug check-app test test-build test-boards test-host test-qemu bench \
+        bench-doc \
         clean fram-reset compdb mutants mutants-doc
 
 # Set-up check runs once per make invocation, before anything is built.
@@ -19,6 +20,10 @@ $(SETUP_STAMP): tools/setup.sh | $(BUILD)/
 
 $(BUILD)/:
 	@mkdir -p $@
+ifneq ($(KBUILD),$(BUILD))
+$(KBUILD)/:
+	@mkdir -p $@
+endif
 
 include mk/kernel.mk
 include mk/host.mk
@@ -29,34 +34,37 @@ include mk/bench.mk
 all: $(SETUP_STAMP) kernel
 
 # FRAM image: any path. tools/qemu.py creates it (all zero, like a fresh
-# chip) when absent and keeps it otherwise; its folder must exist, which is
-# checked here, before anything is built.
-FRAM ?= $(BUILD)/fram.img
+# chip, of the board's FRAM size) when absent and keeps it otherwise; its
+# folder must exist, which is checked here, before anything is built. Each
+# board has its own default image: build/fram.img for mps2-an385,
+# build/<board>/fram.img for the others.
+FRAM ?= $(KBUILD)/fram.img
 ifneq ($(filter run debug check-app fram-reset,$(MAKECMDGOALS)),)
 ifneq ($(wildcard $(FRAM)/.),)
 $(error FRAM=$(FRAM) is a folder; name an image file, e.g. FRAM=$(FRAM)/fram.img)
 endif
-ifneq ($(dir $(FRAM)),$(BUILD)/)
+ifneq ($(dir $(FRAM)),$(KBUILD)/)
 ifeq ($(wildcard $(dir $(FRAM))),)
 $(error FRAM=$(FRAM): folder $(dir $(FRAM)) does not exist; create it or choose another path)
 endif
 endif
 endif
 
-fram-reset: | $(BUILD)/
-	@$(PYTHON) tools/qemu.py fram-reset --fram $(FRAM)
+fram-reset: | $(KBUILD)/
+	@$(PYTHON) tools/qemu.py fram-reset --board $(BOARD) --fram $(FRAM)
 
 # `make build/fram.img`: the default image, created if absent (docs/fram.md).
 $(BUILD)/fram.img: | $(BUILD)/
 	@$(PYTHON) tools/qemu.py fram-reset --fram $@
 
 run: $(SETUP_STAMP) kernel $(RUN_DEPS)
-	@$(PYTHON) tools/qemu.py run --kernel $(KERNEL_ELF) --fram $(FRAM) $(RUN_ARGS)
+	@$(PYTHON) tools/qemu.py run --board $(BOARD) --kernel $(KERNEL_ELF) --fram $(FRAM) \
+	    $(RUN_ARGS)
 
 # The GDB server listens on 127.0.0.1 only.
 GDB_PORT ?= 1234
 debug: $(SETUP_STAMP) kernel $(RUN_DEPS)
-	@$(PYTHON) tools/qemu.py debug --kernel $(KERNEL_ELF) --fram $(FRAM) --gdb-port $(GDB_PORT) \
+	@$(PYTHON) tools/qemu.py debug --board $(BOARD) --kernel $(KERNEL_ELF) --fram $(FRAM) --gdb-port $(GDB_PORT) \
 	    $(RUN_ARGS)
 
 # make check-app APP=apps/myapp [EXPECT='regex'] [TIMEOUT=s] [FRAM=image]:
@@ -68,7 +76,7 @@ TIMEOUT     ?= 30
 shell_quote = '$(subst ','\'',$(1))'
 check-app: $(SETUP_STAMP) kernel | $(BUILD)/
 	$(call build_image,$(CHECK_IMAGE),$(CHECK_INPUT))
-	@$(PYTHON) tools/qemu.py check --kernel $(KERNEL_ELF) --apps $(CHECK_IMAGE) \
+	@$(PYTHON) tools/qemu.py check --board $(BOARD) --kernel $(KERNEL_ELF) --apps $(CHECK_IMAGE) \
 	    --timeout $(TIMEOUT) $(if $(EXPECT),--expect $(call shell_quote,$(EXPECT))) \
 	    $(if $(filter command line environment,$(origin FRAM)),--fram $(FRAM))
 
@@ -77,12 +85,19 @@ test: $(SETUP_STAMP)
 	@$(MAKE) --no-print-directory test-build
 	@./tests/run_all.sh
 
-test-build: kernel host-tests ktests fuzz $(TEST_DEPS)
+# The QEMU suites run on every board (tests/runner.py): each one's kernel,
+# kernel without fast paths and ktests are built, each under its own KBUILD.
+TEST_BOARDS := mps2-an385 mps2-an505
+test-build: kernel kernel-nofast host-tests ktests fuzz $(TEST_DEPS) test-boards
+
+test-boards:
+	@for b in $(filter-out $(BOARD),$(TEST_BOARDS)); do \
+	    $(MAKE) --no-print-directory BOARD=$$b kernel kernel-nofast ktests || exit 1; done
 
 test-host: $(SETUP_STAMP) host-tests
 	@./tests/run_all.sh --host-only
 
-test-qemu: $(SETUP_STAMP) kernel ktests $(TEST_DEPS)
+test-qemu: $(SETUP_STAMP) kernel kernel-nofast ktests $(TEST_DEPS) test-boards
 	@./tests/run_all.sh --qemu-only
 
 # Mutation testing (tests/mutants/, docs/reliability.md): each mutant of
@@ -103,4 +118,7 @@ clean:
 	       $(BUILD)/*.bin $(BUILD)/*.map $(BUILD)/bench.json $(BUILD)/test-results \
 	       $(BUILD)/mutants $(BUILD)/mutants.json $(BUILD)/mutants.md $(BUILD)/variant \
 	       $(BUILD)/newlib-pic # where newlib was built before it moved to NEWLIB_PIC
-	@echo "kept $(BUILD)/fram.img (make fram-reset wipes it) and the newlib in $(NEWLIB_PIC)"
+	rm -rf $(foreach b,$(filter-out $(DEFAULT_BOARD),$(BOARDS)),$(addprefix $(BUILD)/$(b)/,\
+	       kernel ktest kernel.elf kernel.map bench.json bench))
+	@echo "kept the FRAM images (build/fram.img, build/<board>/fram.img; make fram-reset" \
+	      "wipes one) and the newlib in $(NEWLIB_PIC)"

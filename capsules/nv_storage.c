@@ -360,10 +360,10 @@ static void allocate(struct nvs_capsule *c)
     if (c->boot.corrupt || !nvr_alloc_fits(&c->area, c->end_pos, c->low, c->alloc_len)) {
         if (g != NULL && !g->nomem_logged) {
             g->nomem_logged = true;
-            log_warn("nvstorage: no region for owner 0x%lx: %lu bytes asked, %lu left%s",
+            log_warn("nvstorage: no room for owner 0x%lx: %lu asked, %lu left%s",
                      (unsigned long)c->owner, (unsigned long)c->alloc_len,
                      (unsigned long)(c->boot.corrupt ? 0 : room_left(c)),
-                     c->boot.corrupt ? " (table damaged: allocation stopped)" : "");
+                     c->boot.corrupt ? " (table refused)" : "");
         }
         finish(c, TOCK_ENOMEM, 0);
         return;
@@ -443,7 +443,7 @@ static void nvs_dev_done(void *ctx, enum nvram_status status, size_t count)
         if (!ok) {
             /* The region is live; a missing copy or END is rewritten by
              * the next boot scan (the position after it is cleared). */
-            log_warn("nvstorage: record copy %u at position %lu not written", (unsigned)c->step,
+            log_warn("nvstorage: record copy %u at %lu not written", (unsigned)c->step,
                      (unsigned long)c->end_pos);
             c->step = COMMIT_STEPS;
         }
@@ -571,9 +571,7 @@ static enum scan_step scan_position(struct nvs_capsule *c, uint32_t i, bool *pre
     if (p.kind == NVR_POS_INVALID) {
         if (i == 0 && nvr_is_format1(c->bounce)) {
             c->boot.format1 = true;
-            log_warn("nvstorage: format-1 table at 0x%lx: not used, nothing allocated "
-                     "(tools/fram_tool.py migrate converts it)",
-                     (unsigned long)c->area.start);
+            log_warn("nvstorage: format-1 table: refused (tools/fram_tool.py migrate)");
             return SCAN_STOP;
         }
         if (*prev_invalid) {
@@ -585,15 +583,13 @@ static enum scan_step scan_position(struct nvs_capsule *c, uint32_t i, bool *pre
     }
     if (*prev_invalid) {
         c->boot.damaged++;
-        log_warn("nvstorage: damaged record at 0x%lx (position %lu): its region is lost, "
-                 "the others are kept, its space is never reused",
-                 (unsigned long)nvr_pos_addr(&c->area, i - 1u), (unsigned long)(i - 1u));
+        log_warn("nvstorage: damaged record at 0x%lx: its region lost, others kept",
+                 (unsigned long)nvr_pos_addr(&c->area, i - 1u));
         *prev_invalid = false;
     }
     /* Regions descend in position order; an END lies below them all. */
     if (p.rec.addr + (p.kind == NVR_POS_REGION ? p.rec.length : 0) > c->low) {
-        log_warn("nvstorage: record at 0x%lx overlaps the regions before it; "
-                 "no allocation past it",
+        log_warn("nvstorage: record at 0x%lx overlaps; no allocation",
                  (unsigned long)nvr_pos_addr(&c->area, i));
         c->end_pos = i;
         return SCAN_STOP;
@@ -648,8 +644,8 @@ static void boot_scan(struct nvs_capsule *c)
     }
     c->boot.corrupt = st == SCAN_STOP || c->boot.device_error;
     if (c->boot.device_error)
-        log_warn("nvstorage: device error while scanning; no allocation this boot");
-    log_info("nvstorage: %lu regions, END at position %lu%s, %lu bytes free, %lu copies repaired",
+        log_warn("nvstorage: device error in scan; no allocation");
+    log_info("nvstorage: %lu regions, END at %lu%s, %lu bytes free, %lu copies repaired",
              (unsigned long)c->boot.regions, (unsigned long)c->end_pos,
              c->boot.end_written ? " (rewritten)" : "", (unsigned long)room_left(c),
              (unsigned long)c->boot.repaired);

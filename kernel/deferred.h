@@ -33,7 +33,7 @@ void deferred_schedule(struct deferred_call *dc);
  * every system call. */
 extern unsigned deferred_count;
 
-static inline bool deferred_any_pending(void)
+static inline __attribute__((always_inline)) bool deferred_any_pending(void)
 {
     return deferred_count != 0;
 }

@@ -133,12 +133,12 @@ proc_id_t proc_next(unsigned *cursor);
  * board's policy (from TBF Storage Permissions / ShortId headers, or fixed). */
 #define STORAGE_MAX_IDS 8
 struct storage_perms {
-    bool has_write_id; /* may own (allocate) a region */
     uint32_t write_id; /* owner id of the region it allocates */
-    uint16_t num_read; /* regions it may read: owners listed */
     uint32_t read_ids[STORAGE_MAX_IDS];
-    uint16_t num_modify; /* regions it may write: owners listed */
     uint32_t modify_ids[STORAGE_MAX_IDS];
+    uint8_t num_read;   /* regions it may read: owners listed */
+    uint8_t num_modify; /* regions it may write: owners listed */
+    bool has_write_id;  /* may own (allocate) a region */
 };
 
 /* NULL if pid is stale. */

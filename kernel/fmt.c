@@ -39,6 +39,27 @@ static void put_padded(struct out *o, const char *s, size_t len, unsigned width,
             put(o, ' ');
 }
 
+/* v / base, leaving the remainder in *rem: long division one 32-bit word
+ * at a time, so a 64-bit value costs no 64-bit division routine (libgcc's
+ * is 700 bytes of kernel flash). base is at most 16. */
+static uint64_t div_small(uint64_t v, unsigned base, unsigned *rem)
+{
+    uint32_t hi = (uint32_t)(v >> 32), lo = (uint32_t)v;
+    uint32_t qhi = hi / base, r = hi % base;
+    uint32_t qlo = 0;
+    int bit;
+
+    /* r < base <= 16, so r:lo is divided 4 bits at a time without overflow. */
+    for (bit = 28; bit >= 0; bit -= 4) {
+        uint32_t part = (r << 4) | ((lo >> bit) & 0xfu);
+
+        qlo |= (part / base) << bit;
+        r = part % base;
+    }
+    *rem = r;
+    return ((uint64_t)qhi << 32) | qlo;
+}
+
 /* Digits of v in base, most significant first; returns the count. */
 static size_t to_digits(char *tmp, uint64_t v, unsigned base, bool upper)
 {
@@ -47,8 +68,10 @@ static size_t to_digits(char *tmp, uint64_t v, unsigned base, bool upper)
     size_t n = 0, i;
 
     do {
-        rev[n++] = digits[v % base];
-        v /= base;
+        unsigned d;
+
+        v = div_small(v, base, &d);
+        rev[n++] = digits[d];
     } while (v != 0);
     for (i = 0; i < n; i++)
         tmp[i] = rev[n - 1 - i];

@@ -23,22 +23,16 @@ static uint32_t grant_bytes(const struct driver *drv)
 }
 
 /* Driver number -> board table index, by open addressing: a number's
- * first slot is hash(number); on a collision the next free slot. The
+ * first slot is driver_hash(number); on a collision the next free slot. The
  * syscall fast path (switch.S) tries the first slot only and leaves any
  * miss to driver_index(). */
 struct kernel_fast kernel_fast;
-static uint8_t driver_hash_index[DRIVER_HASH_SIZE];
 
 _Static_assert(offsetof(struct kernel_fast, current_pid) == KFAST_OFF_PID, "kernel/hotpath.h");
 
 _Static_assert(offsetof(struct driver, number) == DRIVER_OFF_NUMBER, "kernel/hotpath.h");
 _Static_assert(offsetof(struct driver, command) == DRIVER_OFF_COMMAND, "kernel/hotpath.h");
 _Static_assert(KERNEL_MAX_DRIVERS < DRIVER_HASH_SIZE, "the table always has a free slot");
-
-static unsigned hash(uint32_t number)
-{
-    return (number + (number >> 16)) & DRIVER_HASH_MASK;
-}
 
 void driver_table_build(const struct kernel_config *cfg)
 {
@@ -47,29 +41,33 @@ void driver_table_build(const struct kernel_config *cfg)
     for (i = 0; i < DRIVER_HASH_SIZE; i++)
         kernel_fast.driver_hash[i] = NULL;
     for (i = 0; i < cfg->num_drivers && i < KERNEL_MAX_DRIVERS; i++) {
-        unsigned h = hash(cfg->drivers[i]->number);
+        unsigned h = driver_hash(cfg->drivers[i]->number);
 
         while (kernel_fast.driver_hash[h] != NULL)
             h = (h + 1) & DRIVER_HASH_MASK;
         kernel_fast.driver_hash[h] = cfg->drivers[i];
-        driver_hash_index[h] = (uint8_t)i;
+        kernel_fast.driver_index[h] = (uint8_t)i;
     }
 }
 
 int driver_index(uint32_t number)
 {
-    unsigned h = hash(number);
+    unsigned h = driver_hash(number);
+    const struct driver *first = kernel_fast.driver_hash[h];
+
+    if (first != NULL && first->number == number)
+        return kernel_fast.driver_index[h]; /* the common case: no probing */
 
     /* Ends at the first free slot: there is always one. */
     while (kernel_fast.driver_hash[h] != NULL) {
         if (kernel_fast.driver_hash[h]->number == number)
-            return driver_hash_index[h];
+            return kernel_fast.driver_index[h];
         h = (h + 1) & DRIVER_HASH_MASK;
     }
     return -1;
 }
 
-int driver_index_of(const struct driver *drv)
+int driver_index_of_slow(const struct driver *drv)
 {
     int d = driver_index(drv->number);
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "kernel/driver.h"
+#include "kernel/hotpath.h"
 #include "kernel/process.h"
 
 struct upcall_slot {
@@ -25,8 +26,23 @@ void driver_table_build(const struct kernel_config *cfg);
 /* Index of a driver number in the board's table, or -1. */
 int driver_index(uint32_t number);
 
-/* Index of a driver object in the board's table, or -1. */
-int driver_index_of(const struct driver *drv);
+/* A driver number's first slot in the lookup table (kernel/hotpath.h). */
+static inline unsigned driver_hash(uint32_t number)
+{
+    return (number + (number >> 16)) & DRIVER_HASH_MASK;
+}
+
+/* Index of a driver object in the board's table, or -1: one probe in the
+ * common case (inline: every upcall a capsule schedules asks it). */
+int driver_index_of_slow(const struct driver *drv);
+static inline int driver_index_of(const struct driver *drv)
+{
+    unsigned h = driver_hash(drv->number);
+
+    if (kernel_fast.driver_hash[h] == drv)
+        return kernel_fast.driver_index[h];
+    return driver_index_of_slow(drv);
+}
 
 /* The upcall slots / allow slots of driver index d for p; allocated on
  * demand when alloc is true. NULL if absent (or no memory to allocate). */

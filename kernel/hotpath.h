@@ -32,7 +32,7 @@
  * pointers (a number's first slot is (number + (number >> 16)) &
  * DRIVER_HASH_MASK), then the running process's id, so that one base
  * register reaches both. */
-#define DRIVER_HASH_SIZE 16
+#define DRIVER_HASH_SIZE 8
 #define DRIVER_HASH_MASK (DRIVER_HASH_SIZE - 1)
 #define KFAST_OFF_PID    (4 * DRIVER_HASH_SIZE)
 
@@ -42,7 +42,8 @@
 struct driver;
 struct kernel_fast {
     const struct driver *driver_hash[DRIVER_HASH_SIZE];
-    uint32_t current_pid; /* proc_id_t of sched_current */
+    uint32_t current_pid;                   /* proc_id_t of sched_running() */
+    uint8_t driver_index[DRIVER_HASH_SIZE]; /* board table index of each */
 };
 extern struct kernel_fast kernel_fast;
 #endif

@@ -15,8 +15,8 @@
 #include "kernel/tbf.h"
 
 /* Upper bound on drivers a board may list (sizes each process's grant
- * pointer table). */
-#define KERNEL_MAX_DRIVERS 8
+ * pointer table: 4 bytes per process each). */
+#define KERNEL_MAX_DRIVERS 6
 
 /* Storage policy: fills *perms for an app from its TBF headers. */
 typedef void (*storage_policy_fn)(const struct tbf_info *tbf, struct storage_perms *perms);
@@ -24,9 +24,9 @@ typedef void (*storage_policy_fn)(const struct tbf_info *tbf, struct storage_per
 struct kernel_config {
     const struct driver *const *drivers;
     unsigned num_drivers;
-    uint32_t timeslice_cycles; /* SysTick cycles per process timeslice */
+    uint32_t timeslice_cycles; /* SysTick cycles per timeslice (<= 0xffffff) */
     uint32_t grant_reserve;    /* grant bytes added to every process block */
-    unsigned restart_limit;    /* restarts granted to a faulting process */
+    unsigned restart_limit;    /* restarts granted to a faulting process (<= 255) */
     bool exit_when_done;       /* end the emulator when no process can run */
     storage_policy_fn storage_policy;
     /* Interrupt bottom halves: called from the kernel loop; returns after

@@ -17,14 +17,16 @@
 const struct kernel_config *kernel_cfg;
 
 /*
- * Process RAM: each block is a power of two in size and aligned to it
- * (PMSAv7). Blocks are carved from a list of free holes, best fit: the
- * hole that leaves least over once the block is aligned in it. Alignment
- * padding stays a hole, so a small app after a large one fills the space
- * below the large one instead of being refused (a bump pointer would have
- * jumped past it). Each placement splits one hole in at most two, so
- * PROC_MAX blocks need at most PROC_MAX + 1 holes. Apps are placed in
- * flash order (slot order); the holes make that order matter little.
+ * Process RAM: each block is sized and aligned as the MPU needs
+ * (arch_mpu_ram_block: a power of two aligned to itself on PMSAv7, a
+ * multiple of 32 bytes on PMSAv8), never smaller than PROC_MIN_RAM. Blocks
+ * are carved from a list of free holes, best fit: the hole that leaves
+ * least over once the block is aligned in it. Alignment padding stays a
+ * hole, so a small app after a large one fills the space below the large
+ * one instead of being refused (a bump pointer would have jumped past it).
+ * Each placement splits one hole in at most two, so PROC_MAX blocks need
+ * at most PROC_MAX + 1 holes. Apps are placed in flash order (slot order);
+ * the holes make that order matter little.
  */
 #define RAM_HOLES_MAX (PROC_MAX + 1)
 
@@ -42,10 +44,10 @@ static void ram_holes_init(const struct kernel_config *cfg)
     ram_hole_count = 1;
 }
 
-/* Where a block of sz bytes would go in h (aligned to sz), or false. */
-static bool fit_in(const struct ram_hole *h, uint32_t sz, uint32_t *base)
+/* Where a block of sz bytes aligned to `align` would go in h, or false. */
+static bool fit_in(const struct ram_hole *h, uint32_t sz, uint32_t align, uint32_t *base)
 {
-    uint32_t b = (h->start + sz - 1) & ~(sz - 1);
+    uint32_t b = (h->start + align - 1) & ~(align - 1);
 
     if (b < h->start || b > h->end || sz > h->end - b)
         return false;
@@ -69,17 +71,15 @@ static void split_hole(unsigned i, uint32_t base, uint32_t sz)
 
 static bool alloc_ram(uint32_t need, uint32_t *start, uint32_t *size)
 {
-    uint32_t sz = PROC_MIN_RAM, base, best_base = 0, best_left = UINT32_MAX;
+    uint32_t sz, align, base, best_base = 0, best_left = UINT32_MAX;
     unsigned i, best = RAM_HOLES_MAX;
 
-    while (sz < need && sz < 0x80000000u)
-        sz <<= 1;
-    if (sz < need)
+    if (!arch_mpu_ram_block(need < PROC_MIN_RAM ? PROC_MIN_RAM : need, &sz, &align))
         return false;
     for (i = 0; i < ram_hole_count; i++) {
         uint32_t left;
 
-        if (!fit_in(&ram_holes[i], sz, &base))
+        if (!fit_in(&ram_holes[i], sz, align, &base))
             continue;
         left = ram_holes[i].end - ram_holes[i].start - sz;
         if (left < best_left) {
@@ -102,7 +102,8 @@ static const char *unusable(const struct tbf_info *info, uint32_t addr)
     if (info->has_kernel_version && info->kernel_major != KERNEL_ABI_MAJOR)
         return "built for another kernel ABI major version";
     if (!arch_mpu_region_ok(addr, info->total_size))
-        return "size not a power of two or image not aligned to it (MPU)";
+        return "image size or alignment not usable by the MPU (PMSAv7: a power of two, "
+               "aligned to it; PMSAv8: 32-byte multiples)";
     if (info->has_fixed_addresses)
         return "fixed-address apps are not supported";
     return NULL;

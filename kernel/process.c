@@ -6,23 +6,11 @@
 
 #include <string.h>
 
+#include "kernel/grant.h"
 #include "kernel/log.h"
 
 struct process procs[PROC_MAX];
 unsigned proc_count;
-
-struct process *proc_lookup(proc_id_t pid)
-{
-    unsigned idx = pid & 0xffu;
-    struct process *p;
-
-    if (idx >= proc_count)
-        return NULL;
-    p = &procs[idx];
-    if (proc_id(p) != pid || !proc_alive(p))
-        return NULL;
-    return p;
-}
 
 bool proc_in_ram(const struct process *p, uint32_t addr, uint32_t len)
 {
@@ -47,9 +35,38 @@ static uint32_t break_ceiling(const struct process *p, uint32_t brk)
     return p->ram_start + (off + granule - 1) / granule * granule;
 }
 
+/* True if a buffer p has allowed (read-write or read-only) in its RAM
+ * block reaches above `limit`. The break may not go below such a buffer:
+ * a grant allocated later could then sit under memory a capsule still
+ * reads or writes on the process's behalf. Only used when lowering the
+ * break (rare), so a walk of the allow slots is fine. */
+static bool allowed_above(struct process *p, uint32_t limit)
+{
+    unsigned d, i, rw;
+
+    for (d = 0; d < kernel_cfg->num_drivers; d++) {
+        const struct driver *drv = kernel_cfg->drivers[d];
+
+        for (rw = 0; rw < 2; rw++) {
+            struct allow_buf *slots = grant_allows(p, d, rw, false);
+            unsigned n = rw ? drv->num_allow_rw : drv->num_allow_ro;
+
+            for (i = 0; slots != NULL && i < n; i++) {
+                uint32_t a = (uint32_t)slots[i].ptr, len = slots[i].len;
+
+                if (len != 0 && a - p->ram_start < p->ram_size && a + len > limit)
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
 bool proc_set_break(struct process *p, uint32_t new_break)
 {
     if (new_break < p->ram_start + PROC_INITIAL_BREAK || new_break > p->grant_start)
+        return false;
+    if (new_break < p->app_break && allowed_above(p, new_break))
         return false;
     if (break_ceiling(p, new_break) > p->grant_start)
         return false;
@@ -83,6 +100,14 @@ void proc_start(struct process *p)
 {
     struct arch_frame *frame;
 
+    /* A process id keeps 24 bits of generation: one more start would
+     * bring back an id of this slot's first life, so the slot stops. */
+    if (p->generation >= PROC_GEN_LAST) {
+        log_error("process '%s': process ids of slot %u used up: stopped", p->name,
+                  (unsigned)p->index);
+        p->state = PROC_TERMINATED;
+        return;
+    }
     p->generation++;
     memset(p->grants, 0, sizeof(p->grants));
     p->queue_len = 0;

@@ -40,12 +40,17 @@ enum proc_state {
     PROC_FAULTED,        /* faulted past the restart limit */
 };
 
-/* One queued upcall: which subscription, and its three arguments. */
-struct upcall_event {
-    uint8_t driver; /* index in the board's driver table */
-    uint8_t num;    /* subscribe number */
-    uint32_t arg[3];
+/* One queued upcall: which subscription (driver index in the board's
+ * table, subscribe number), and apart from it its three arguments: two
+ * arrays pack tighter than an array of padded structs. */
+struct upcall_key {
+    uint8_t driver;
+    uint8_t num;
 };
+
+/* wait_driver / wait_num of a process waiting for something that cannot
+ * come (an unknown driver, a number no driver has: numbers are < 255). */
+#define PROC_WAIT_NONE 0xffu
 
 struct process {
     /* Read by the arch layer's fast paths at the offsets of
@@ -56,17 +61,19 @@ struct process {
     uint8_t queue_len;  /* events queued, oldest at queue[queue_head] */
     uint8_t queue_head;
     uint8_t index;
-    uint8_t run_next; /* next in the scheduler's run queue (sched.c) */
-
-    enum proc_state state;
-    uint32_t generation; /* bumped on every (re)start: stale ids fail */
-    uint32_t slice_left; /* timeslice budget left, in SysTick cycles */
+    uint8_t run_next;              /* next in the scheduler's run queue (sched.c) */
+    uint8_t state;                 /* enum proc_state */
+    uint8_t wait_driver, wait_num; /* PROC_YIELD_WAIT_FOR: driver index, upcall */
+    uint32_t generation;           /* bumped on every (re)start: stale ids fail */
+    uint32_t slice_left;           /* timeslice budget left, in SysTick cycles */
 
     const uint8_t *flash; /* the whole TBF image */
     uint32_t flash_size;
     uint32_t entry;  /* first instruction (Thumb bit clear) */
     uint32_t binary; /* start of the app binary: r0 at entry */
     char name[TBF_NAME_MAX + 1];
+    uint8_t restarts;         /* kernel_config.restart_limit is at most 255 */
+    uint16_t upcalls_dropped; /* events lost to a full queue (saturates) */
     struct storage_perms storage;
 
     uint32_t ram_size;
@@ -75,11 +82,9 @@ struct process {
 
     void *grants[KERNEL_MAX_DRIVERS];
 
-    struct upcall_event queue[UPCALL_QUEUE_LEN]; /* a ring */
-    uint32_t upcalls_dropped;
-    uint32_t wait_driver, wait_num; /* PROC_YIELD_WAIT_FOR */
+    struct upcall_key queue_key[UPCALL_QUEUE_LEN]; /* a ring ... */
+    uint32_t queue_arg[UPCALL_QUEUE_LEN][3];       /* ... and its arguments */
 
-    unsigned restarts;
     uint32_t exit_code;
 };
 
@@ -91,15 +96,34 @@ _Static_assert(offsetof(struct process, queue_len) == PROC_OFF_QUEUE_LEN, "kerne
 extern struct process procs[PROC_MAX];
 extern unsigned proc_count; /* slots 0 .. proc_count-1 are in use */
 
+/* The last generation a live process may have: proc_id() keeps 24 bits.
+ * A slot that would need more is stopped instead (proc_start). */
+#define PROC_GEN_BITS 24
+#define PROC_GEN_LAST ((1u << PROC_GEN_BITS) - 1u)
+
 static inline proc_id_t proc_id(const struct process *p)
 {
     return (p->generation << 8) | p->index;
 }
 
-/* The live process an id names, or NULL if it is stale. */
-struct process *proc_lookup(proc_id_t pid);
-
 /* True when the process can run now or later (not terminated/faulted). */
+static inline bool proc_alive(const struct process *p);
+
+/* The live process an id names, or NULL if it is stale. Inline: every
+ * capsule call that names a process starts here. */
+static inline struct process *proc_lookup(proc_id_t pid)
+{
+    unsigned idx = pid & 0xffu;
+    struct process *p;
+
+    if (idx >= proc_count)
+        return NULL;
+    p = &procs[idx];
+    if (proc_id(p) != pid || !proc_alive(p))
+        return NULL;
+    return p;
+}
+
 static inline bool proc_alive(const struct process *p)
 {
     return p->state == PROC_RUNNABLE || p->state == PROC_YIELD_WAIT ||
@@ -107,7 +131,8 @@ static inline bool proc_alive(const struct process *p)
 }
 
 /* (Re)start: fresh generation, grants freed, registers per Tock's start
- * contract. Memory block kept. */
+ * contract. Memory block kept. A slot whose generations are used up
+ * (PROC_GEN_LAST) is terminated instead, so no id ever repeats. */
 void proc_start(struct process *p);
 
 /* p faulted (fault: the CPU's fault status, or NULL when the kernel itself
@@ -123,7 +148,8 @@ bool proc_in_ram(const struct process *p, uint32_t addr, uint32_t len);
 /* ... or inside its flash image. */
 bool proc_in_flash(const struct process *p, uint32_t addr, uint32_t len);
 
-/* Move the break; false if it would leave the block or reach the grants. */
+/* Move the break; false if it would leave the block, reach the grants, or
+ * go below the end of a buffer the process has allowed in its RAM. */
 bool proc_set_break(struct process *p, uint32_t new_break);
 
 /* The hardware frame on top of the process stack. */

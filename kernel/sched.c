@@ -26,14 +26,11 @@
 
 #define RUNQ_NONE 0xffu
 
-struct process *sched_current;
-
 /* The run queue: runnable processes that are not on the CPU, linked
  * through run_next by slot index. */
 static uint8_t runq_head = RUNQ_NONE, runq_tail = RUNQ_NONE;
-static uint32_t full_slice; /* a fresh budget, in SysTick cycles */
 
-static void push_front(struct process *p)
+static inline __attribute__((always_inline)) void push_front(struct process *p)
 {
     p->run_next = runq_head;
     runq_head = p->index;
@@ -41,7 +38,7 @@ static void push_front(struct process *p)
         runq_tail = p->index;
 }
 
-static void push_back(struct process *p)
+static inline __attribute__((always_inline)) void push_back(struct process *p)
 {
     p->run_next = RUNQ_NONE;
     if (runq_tail == RUNQ_NONE)
@@ -51,7 +48,7 @@ static void push_back(struct process *p)
     runq_tail = p->index;
 }
 
-static struct process *pop(void)
+static inline __attribute__((always_inline)) struct process *pop(void)
 {
     struct process *p;
 
@@ -71,7 +68,7 @@ static void enqueue(struct process *p)
     if (p->slice_left != 0) {
         push_front(p);
     } else {
-        p->slice_left = full_slice;
+        p->slice_left = kernel_cfg->timeslice_cycles;
         push_back(p);
     }
 }
@@ -90,15 +87,14 @@ static void sched_stopped(struct process *p, uint32_t left)
         enqueue(p);
 }
 
-static void set_current(struct process *p)
+static inline __attribute__((always_inline)) void set_current(struct process *p)
 {
-    sched_current = p;
     kernel_fast.current_pid = proc_id(p);
 }
 
 /* Exception time: make the front of the queue the current process; the
  * handler then loads its context (TRAP_SWITCH). */
-static enum arch_trap switch_to_next(void)
+static inline __attribute__((always_inline)) enum arch_trap switch_to_next(void)
 {
     struct process *n = pop();
 
@@ -111,25 +107,25 @@ static enum arch_trap switch_to_next(void)
 enum arch_trap sched_block(void)
 {
     if (!KERNEL_FASTPATH || sched_kernel_work_pending() || runq_head == RUNQ_NONE)
-        return TRAP_SYSCALL_DONE; /* the kernel loop takes over (or idles) */
-    sched_stopped(sched_current, arch_slice_pause());
+        return TRAP_SYSCALL_DONE;                     /* the kernel loop takes over (or idles) */
+    sched_running()->slice_left = arch_slice_pause(); /* it is blocked: off the queue */
     return switch_to_next();
 }
 
 enum arch_trap sched_timeslice_end(void)
 {
-    struct process *p = sched_current;
+    struct process *p = sched_running();
 
     if (!KERNEL_FASTPATH || sched_kernel_work_pending())
         return TRAP_TIMESLICE;
-    (void)arch_slice_pause();
+    /* SysTick reloaded itself and is counting again: resuming either
+     * process below restarts it with that process's budget. */
+    p->slice_left = kernel_cfg->timeslice_cycles;
     if (runq_head == RUNQ_NONE) {
-        /* Alone: a fresh budget and on it goes. */
-        p->slice_left = full_slice;
-        arch_slice_resume(full_slice);
+        arch_slice_resume(kernel_cfg->timeslice_cycles); /* alone: a fresh budget and on it goes */
         return TRAP_NONE;
     }
-    sched_stopped(p, 0);
+    push_back(p);
     return switch_to_next();
 }
 
@@ -141,10 +137,13 @@ static void run_front(struct process *p)
     uint32_t left;
 
     set_current(p);
+    (void)arch_slice_take_ran_out(); /* only what happens from here on counts */
     arch_slice_resume(p->slice_left);
     trap = arch_switch_to_user(&p->ctx);
-    p = sched_current; /* the one that trapped, after any direct switches */
+    p = sched_running(); /* the one that trapped, after any direct switches */
     left = arch_slice_pause();
+    if (arch_slice_take_ran_out())
+        left = 0;
     switch (trap) {
     case TRAP_SYSCALL:
         syscall_finish(p);
@@ -159,7 +158,6 @@ static void run_front(struct process *p)
         break;
     }
     sched_stopped(p, left);
-    sched_current = NULL;
 }
 
 static bool any_alive(void)
@@ -203,7 +201,6 @@ void kernel_run(const struct kernel_config *cfg)
     unsigned i;
 
     driver_table_build(cfg);
-    full_slice = cfg->timeslice_cycles;
     for (i = 0; i < proc_count; i++) {
         procs[i].slice_left = 0; /* a fresh budget at the back */
         if (procs[i].state == PROC_RUNNABLE)

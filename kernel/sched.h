@@ -18,13 +18,18 @@
 #include "kernel/deferred.h"
 #include "kernel/process.h"
 
-/* The process on the CPU (NULL while the kernel loop itself runs); its id
- * is in kernel_fast.current_pid (kernel/hotpath.h) for the fast path. */
-extern struct process *sched_current;
+/* The process on the CPU, or the one last on it while the kernel loop
+ * runs: its context is first in its record, so the arch layer's current
+ * context is the process. Its id is in kernel_fast.current_pid
+ * (kernel/hotpath.h) for the fast path. */
+static inline struct process *sched_running(void)
+{
+    return (struct process *)(void *)arch_current_ctx;
+}
 
 /* True when an interrupt bottom half or a deferred call is waiting: the
  * running process then yields the CPU to the kernel loop. */
-static inline bool sched_kernel_work_pending(void)
+static inline __attribute__((always_inline)) bool sched_kernel_work_pending(void)
 {
     return arch_irq_any_pending() || deferred_any_pending();
 }

@@ -80,12 +80,12 @@ static void do_yield(struct process *p, struct arch_frame *f)
     case YIELD_WAIT_FOR: {
         int d = driver_index(f->r1);
 
-        if (d >= 0 && upcall_take_for(p, (unsigned)d, f->r2))
+        if (d >= 0 && p->queue_len != 0 && upcall_take_for(p, (unsigned)d, f->r2))
             break;
         /* An unknown driver never delivers: the process waits for good,
          * as it asked. */
-        p->wait_driver = d >= 0 ? (uint32_t)d : UINT32_MAX;
-        p->wait_num = f->r2;
+        p->wait_driver = d >= 0 ? (uint8_t)d : PROC_WAIT_NONE;
+        p->wait_num = f->r2 < PROC_WAIT_NONE ? (uint8_t)f->r2 : PROC_WAIT_NONE;
         p->state = PROC_YIELD_WAIT_FOR;
         break;
     }
@@ -256,9 +256,29 @@ static const class_fn class_table[] = {
     [SYSCALL_ALLOW_USERSPACE_READ] = sys_allow_userspace_read,
 };
 
+/* After a call that may have blocked the caller: switch or trap if it
+ * did, trap if the kernel has work, else resume. */
+static enum arch_trap after_call(struct process *p)
+{
+    if (p->state != PROC_RUNNABLE)
+        return sched_block();
+    if (sched_kernel_work_pending())
+        return TRAP_SYSCALL_DONE;
+    return TRAP_NONE;
+}
+
+enum arch_trap syscall_yield(struct arch_frame *f)
+{
+    struct process *p = sched_running();
+
+    p->ctx.sp = (uint32_t)f; /* upcall delivery works on proc_frame() */
+    do_yield(p, f);
+    return after_call(p);
+}
+
 enum arch_trap syscall_entry(struct arch_frame *f)
 {
-    struct process *p = sched_current;
+    struct process *p = sched_running();
     uint32_t class = *(const uint16_t *)(f->pc - THUMB_INSN_BYTES) & SVC_IMM_MASK;
 
     /* No checks needed on f: the hardware stacked this frame with the
@@ -270,11 +290,7 @@ enum arch_trap syscall_entry(struct arch_frame *f)
     if (class >= sizeof(class_table) / sizeof(class_table[0]) || class_table[class] == NULL)
         return TRAP_SYSCALL;
     class_table[class](p, f);
-    if (p->state != PROC_RUNNABLE)
-        return sched_block();
-    if (sched_kernel_work_pending())
-        return TRAP_SYSCALL_DONE;
-    return TRAP_NONE;
+    return after_call(p);
 }
 
 void syscall_finish(struct process *p)

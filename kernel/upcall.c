@@ -15,22 +15,31 @@
  * the frame's position depends on it, so an upcall frame must keep it. */
 #define XPSR_STACK_ALIGN (1u << 9)
 
-static struct upcall_event *at(struct process *p, unsigned i)
+/* Ring slot of the i-th oldest event. */
+static unsigned at(const struct process *p, unsigned i)
 {
     unsigned k = p->queue_head + i;
 
-    return &p->queue[k >= UPCALL_QUEUE_LEN ? k - UPCALL_QUEUE_LEN : k];
+    return k >= UPCALL_QUEUE_LEN ? k - UPCALL_QUEUE_LEN : k;
+}
+
+static void copy_event(struct process *p, unsigned to, unsigned from)
+{
+    p->queue_key[to] = p->queue_key[from];
+    p->queue_arg[to][0] = p->queue_arg[from][0];
+    p->queue_arg[to][1] = p->queue_arg[from][1];
+    p->queue_arg[to][2] = p->queue_arg[from][2];
 }
 
 /* Remove the i-th oldest event: the oldest in O(1); one in the middle by
  * moving the younger ones up a place. */
-static void remove_at(struct process *p, unsigned i)
+static inline __attribute__((always_inline)) void remove_at(struct process *p, unsigned i)
 {
     if (i == 0) {
         p->queue_head = (uint8_t)(p->queue_head + 1 == UPCALL_QUEUE_LEN ? 0 : p->queue_head + 1);
     } else {
         for (; i + 1 < p->queue_len; i++)
-            *at(p, i) = *at(p, i + 1);
+            copy_event(p, at(p, i), at(p, i + 1));
     }
     p->queue_len--;
 }
@@ -56,11 +65,11 @@ bool upcall_schedule(const struct driver *drv, proc_id_t pid, uint32_t num, uint
     struct process *p = proc_lookup(pid);
     int d = driver_index_of(drv);
     const uint32_t arg[3] = {a0, a1, a2};
-    struct upcall_event *ev;
+    unsigned k;
 
     if (p == NULL || d < 0 || num >= drv->num_upcalls)
         return false;
-    if (p->state == PROC_YIELD_WAIT_FOR && p->wait_driver == (uint32_t)d && p->wait_num == num) {
+    if (p->state == PROC_YIELD_WAIT_FOR && p->wait_driver == (unsigned)d && p->wait_num == num) {
         /* The process is blocked waiting for exactly this: hand it over. */
         struct arch_frame *f = proc_frame(p);
 
@@ -82,25 +91,26 @@ bool upcall_schedule(const struct driver *drv, proc_id_t pid, uint32_t num, uint
         return true;
     }
     if (p->queue_len == UPCALL_QUEUE_LEN) {
-        p->upcalls_dropped++;
+        if (p->upcalls_dropped != UINT16_MAX)
+            p->upcalls_dropped++;
         return false;
     }
-    ev = at(p, p->queue_len++);
-    ev->driver = (uint8_t)d;
-    ev->num = (uint8_t)num;
-    ev->arg[0] = a0;
-    ev->arg[1] = a1;
-    ev->arg[2] = a2;
+    k = at(p, p->queue_len++);
+    p->queue_key[k].driver = (uint8_t)d;
+    p->queue_key[k].num = (uint8_t)num;
+    p->queue_arg[k][0] = a0;
+    p->queue_arg[k][1] = a1;
+    p->queue_arg[k][2] = a2;
     return true;
 }
 
 bool upcall_run_next(struct process *p)
 {
     while (p->queue_len > 0) {
-        const struct upcall_event *ev = at(p, 0);
-        const struct upcall_slot *slots = grant_upcalls(p, ev->driver, false);
-        uint32_t arg[3] = {ev->arg[0], ev->arg[1], ev->arg[2]};
-        uint8_t num = ev->num;
+        unsigned k = p->queue_head;
+        const struct upcall_slot *slots = grant_upcalls(p, p->queue_key[k].driver, false);
+        uint32_t arg[3] = {p->queue_arg[k][0], p->queue_arg[k][1], p->queue_arg[k][2]};
+        uint8_t num = p->queue_key[k].num;
 
         remove_at(p, 0);
         if (slots == NULL || slots[num].fn == 0)
@@ -113,20 +123,20 @@ bool upcall_run_next(struct process *p)
 
 bool upcall_take_for(struct process *p, unsigned d, uint32_t num)
 {
-    unsigned i;
+    unsigned i, k = p->queue_head;
 
     for (i = 0; i < p->queue_len; i++) {
-        const struct upcall_event *ev = at(p, i);
-
-        if (ev->driver == d && ev->num == num) {
+        if (p->queue_key[k].driver == d && p->queue_key[k].num == num) {
             struct arch_frame *f = proc_frame(p);
 
-            f->r0 = ev->arg[0];
-            f->r1 = ev->arg[1];
-            f->r2 = ev->arg[2];
+            f->r0 = p->queue_arg[k][0];
+            f->r1 = p->queue_arg[k][1];
+            f->r2 = p->queue_arg[k][2];
             remove_at(p, i);
             return true;
         }
+        if (++k == UPCALL_QUEUE_LEN)
+            k = 0;
     }
     return false;
 }
@@ -136,9 +146,9 @@ void upcall_cancel(struct process *p, unsigned d, uint32_t num)
     unsigned i = 0;
 
     while (i < p->queue_len) {
-        const struct upcall_event *ev = at(p, i);
+        const struct upcall_key *key = &p->queue_key[at(p, i)];
 
-        if (ev->driver == d && ev->num == num)
+        if (key->driver == d && key->num == num)
             remove_at(p, i);
         else
             i++;

@@ -5,10 +5,11 @@
 # QEMU with -icount shift=0, prints the table and writes build/bench.json.
 # Numbers are reported, never checked against a threshold.
 
-BENCH_JSON := $(BUILD)/bench.json
+# Per board: build/bench.json (mps2-an385), build/<board>/bench.json.
+BENCH_JSON := $(KBUILD)/bench.json
 
 bench: $(SETUP_STAMP) kernel ktests apps
-	@$(PYTHON) tools/bench.py --json $(BENCH_JSON) $(BENCH_ARGS)
+	@$(PYTHON) tools/bench.py --board $(BOARD) --json $(BENCH_JSON) $(BENCH_ARGS)
 
 # `make bench-doc`: measure, then regenerate the tables of
 # docs/performance.md from the result (tools/bench_report.py).

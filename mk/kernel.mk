@@ -5,23 +5,30 @@
 # A ktest is the same kernel plus one file from tests/ktest/ that defines
 # ktest_main(): the board calls it after boot instead of loading apps.
 
-# The arch layer: what every Cortex-M shares, then the board's MPU
-# flavour (ARCH_MPU, mk/config.mk): the build picks the files.
+# The arch layer: what every Cortex-M shares, then the board's MPU flavour
+# (ARCH_MPU, from boards/$(BOARD)/board.mk): the build picks the files, the
+# sources carry no per-CPU #ifdefs. Outputs go under KBUILD (build/ for the
+# default board, build/<board>/ for the others).
 KERNEL_DIRS := kernel kernel/arch/cortex-m kernel/arch/$(ARCH_MPU) hal drivers capsules \
                boards/$(BOARD)
 KERNEL_SRCS := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
-KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
+KERNEL_OBJS := $(patsubst %,$(KBUILD)/kernel/%.o,$(KERNEL_SRCS))
 KERNEL_LD   := boards/$(BOARD)/layout.ld
-KERNEL_ELF  := $(BUILD)/kernel.elf
+KERNEL_ELF  := $(KBUILD)/kernel.elf
 
 kernel: $(KERNEL_ELF)
 
-$(BUILD)/kernel/%.c.o: %.c
+# The same kernel with the fast paths off (tests/qemu/test_fastpath.py
+# compares the two), in its own folder.
+kernel-nofast:
+	@$(MAKE) --no-print-directory kernel KERNEL_FASTPATH=0 BUILD=$(BUILD)/nofast
+
+$(KBUILD)/kernel/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "CC     $<"
 	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/%.S.o: %.S
+$(KBUILD)/kernel/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "AS     $<"
 	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
@@ -36,12 +43,14 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LD)
 	$(call link_kernel,$@,)
 	@$(SIZE) $@
 
+.PHONY: kernel-nofast
+
 KTEST_SRCS := $(wildcard tests/ktest/*.c)
-KTEST_ELFS := $(patsubst tests/ktest/%.c,$(BUILD)/ktest/%.elf,$(KTEST_SRCS))
+KTEST_ELFS := $(patsubst tests/ktest/%.c,$(KBUILD)/ktest/%.elf,$(KTEST_SRCS))
 
 ktests: $(KTEST_ELFS) kvariants
 
-$(BUILD)/ktest/%.elf: $(BUILD)/kernel/tests/ktest/%.c.o $(KERNEL_OBJS) $(KERNEL_LD)
+$(KBUILD)/ktest/%.elf: $(KBUILD)/kernel/tests/ktest/%.c.o $(KERNEL_OBJS) $(KERNEL_LD)
 	@mkdir -p $(dir $@)
 	$(call link_kernel,$@,$<)
 
@@ -55,9 +64,9 @@ $(BUILD)/ktest/%.elf: $(BUILD)/kernel/tests/ktest/%.c.o $(KERNEL_OBJS) $(KERNEL_
 #             harness's recovery boots
 #   fram128k  the board described with a 128 KiB FRAM at 0x50/0x51
 #             (tests/qemu/test_fram_large.py)
-# $(BUILD)/variant/<name>/kernel.elf, and the ktests listed for it in
-# $(BUILD)/variant/<name>/ktest/. Their objects depend on this file, so a
-# change of a variant's flags rebuilds them.
+# $(KBUILD)/variant/<name>/kernel.elf (KBUILD: build/ or build/<board>/),
+# and the ktests listed for it in $(KBUILD)/variant/<name>/ktest/. Their
+# objects depend on this file, so a change of a variant's flags rebuilds them.
 KVARIANTS := chunk1 guard fram128k
 KVARIANT_CFLAGS_chunk1   := -DI2C_FRAM_WRITE_CHUNK=1 -DBOARD_NVS_AREA_GUARD=512
 KVARIANT_CFLAGS_guard    := -DBOARD_NVS_AREA_GUARD=512
@@ -65,36 +74,36 @@ KVARIANT_CFLAGS_fram128k := -DBOARD_FRAM_KIB=128
 KVARIANT_KTESTS_fram128k := fram_write fram_verify fram_cross
 
 define kvariant_rules
-KVARIANT_OBJS_$(1) := $$(patsubst %,$(BUILD)/variant/$(1)/obj/%.o,$$(KERNEL_SRCS))
+KVARIANT_OBJS_$(1) := $$(patsubst %,$(KBUILD)/variant/$(1)/obj/%.o,$$(KERNEL_SRCS))
 
-$(BUILD)/variant/$(1)/obj/%.c.o: %.c mk/kernel.mk
+$(KBUILD)/variant/$(1)/obj/%.c.o: %.c mk/kernel.mk
 	@mkdir -p $$(dir $$@)
 	@echo "CC     $$< ($(1))"
 	@$$(CC) $$(KERNEL_CFLAGS) $$(KVARIANT_CFLAGS_$(1)) -c $$< -o $$@
 
-$(BUILD)/variant/$(1)/obj/%.S.o: %.S mk/kernel.mk
+$(KBUILD)/variant/$(1)/obj/%.S.o: %.S mk/kernel.mk
 	@mkdir -p $$(dir $$@)
 	@echo "AS     $$< ($(1))"
 	@$$(CC) $$(KERNEL_CFLAGS) $$(KVARIANT_CFLAGS_$(1)) -c $$< -o $$@
 
-$(BUILD)/variant/$(1)/kernel.elf: $$(KVARIANT_OBJS_$(1)) $$(KERNEL_LD)
+$(KBUILD)/variant/$(1)/kernel.elf: $$(KVARIANT_OBJS_$(1)) $$(KERNEL_LD)
 	@echo "LD     $$@"
 	@$$(CC) $$(KERNEL_LDFLAGS) -T $$(KERNEL_LD) -Wl,-Map=$$(@:.elf=.map) -o $$@ $$(KVARIANT_OBJS_$(1))
 
-$(BUILD)/variant/$(1)/ktest/%.elf: $(BUILD)/variant/$(1)/obj/tests/ktest/%.c.o $$(KVARIANT_OBJS_$(1)) $$(KERNEL_LD)
+$(KBUILD)/variant/$(1)/ktest/%.elf: $(KBUILD)/variant/$(1)/obj/tests/ktest/%.c.o $$(KVARIANT_OBJS_$(1)) $$(KERNEL_LD)
 	@mkdir -p $$(dir $$@)
 	@echo "LD     $$@"
 	@$$(CC) $$(KERNEL_LDFLAGS) -T $$(KERNEL_LD) -Wl,-Map=$$(@:.elf=.map) -o $$@ $$(KVARIANT_OBJS_$(1)) $$<
 
-kvariants: $(BUILD)/variant/$(1)/kernel.elf $$(KVARIANT_KTESTS_$(1):%=$(BUILD)/variant/$(1)/ktest/%.elf)
+kvariants: $(KBUILD)/variant/$(1)/kernel.elf $$(KVARIANT_KTESTS_$(1):%=$(KBUILD)/variant/$(1)/ktest/%.elf)
 -include $$(KVARIANT_OBJS_$(1):.o=.d)
-.PRECIOUS: $(BUILD)/variant/$(1)/obj/%.c.o
+.PRECIOUS: $(KBUILD)/variant/$(1)/obj/%.c.o
 endef
 
 .PHONY: kvariants
 $(foreach v,$(KVARIANTS),$(eval $(call kvariant_rules,$(v))))
 
--include $(KERNEL_OBJS:.o=.d) $(KTEST_SRCS:%=$(BUILD)/kernel/%.d)
+-include $(KERNEL_OBJS:.o=.d) $(KTEST_SRCS:%=$(KBUILD)/kernel/%.d)
 
 # Keep ktest objects between builds (they are intermediate for make).
-.PRECIOUS: $(BUILD)/kernel/%.c.o
+.PRECIOUS: $(KBUILD)/kernel/%.c.o

@@ -27,6 +27,7 @@ Exit status 0 only if nothing failed.
 """
 import argparse
 import glob
+import json
 import os
 import re
 import shlex
@@ -39,6 +40,12 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 # The two builds of each host test (mk/host.mk): suite name, binary folder.
 HOST_VARIANTS = (("host-gcc", "host"), ("host-san", os.path.join("host", "san")))
 PYTEST_DIRS = ("tests/py", "tests/qemu")
+# The QEMU suites run once per board (NVK_BOARD tells tools/qemu.py and
+# tests/qemu/qemu_env.py which); NVK_BOARDS="a b" picks others. tests/py
+# (host tools) runs once. The default board's results keep their old name.
+QEMU_DIR = "tests/qemu"
+QEMU_BOARDS = ("mps2-an385", "mps2-an505")
+DEFAULT_BOARD = QEMU_BOARDS[0]
 PYTEST_NO_TESTS = 5  # pytest's exit status when nothing was collected
 
 PLAN = re.compile(r"^\s*1\.\.(\d+)\s*$")
@@ -248,8 +255,8 @@ def write_host_junit(run, path):
 # ---- pytest ---------------------------------------------------------------
 
 class PytestRun:
-    def __init__(self, folder):
-        self.folder = folder
+    def __init__(self, folder, board=None):
+        self.folder = folder + (f" [{board}]" if board else "")
         self.cases = []
         self.collection_errors = []   # (file, message)
         self.problem = None
@@ -281,18 +288,29 @@ def read_pytest_junit(path, run):
         run.cases.append(Case(label, name, outcome, msg, seconds))
 
 
-def run_pytest(folder, results, extra_args):
-    run = PytestRun(folder)
-    xml = os.path.join(results, "pytest-" + os.path.basename(folder.rstrip("/")) + ".xml")
+def tbf_hashes_path(results, board):
+    return os.path.join(results, f"tbf-sha256-{board}.json")
+
+
+def run_pytest(folder, results, extra_args, board=None):
+    run = PytestRun(folder, board)
+    suffix = f"-{board}" if board and board != DEFAULT_BOARD else ""
+    xml = os.path.join(results, "pytest-" + os.path.basename(folder.rstrip("/")) + suffix + ".xml")
     if os.path.exists(xml):
         os.remove(xml)
-    print(f"== pytest {folder}")
+    env = None
+    if board:
+        hashes = tbf_hashes_path(results, board)
+        if os.path.exists(hashes):
+            os.remove(hashes)
+        env = dict(os.environ, NVK_BOARD=board, NVK_TBF_HASHES=hashes)
+    print(f"== pytest {run.folder}")
     sys.stdout.flush()
     # -p no:cacheprovider keeps the tree clean; -rfEs lists failures, errors
     # and skips at the end of pytest's own report.
     argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rfEs", "-q",
             "--continue-on-collection-errors", f"--junitxml={xml}"] + extra_args + [folder]
-    status = subprocess.run(argv, cwd=ROOT).returncode
+    status = subprocess.run(argv, cwd=ROOT, env=env).returncode
     if not os.path.exists(xml):
         run.problem = f"pytest exited with status {status} and wrote no results"
         return run
@@ -301,6 +319,49 @@ def run_pytest(folder, results, extra_args):
         run.problem = "no tests collected"
     elif status not in (0, 1, PYTEST_NO_TESTS):
         run.problem = f"pytest exited with status {status}"
+    return run
+
+
+def compare_tbf_hashes(per_board):
+    """per_board: {board: {app: sha256}} of the apps each board's QEMU
+    session booted. One TBF build runs on every board: an app booted on
+    several boards must have been the same file on each. Returns a list of
+    problems (empty: all the same) and the number of apps compared."""
+    problems, compared = [], 0
+    boards = sorted(per_board)
+    apps = sorted(set().union(*per_board.values())) if per_board else []
+    for app in apps:
+        seen = {b: per_board[b][app] for b in boards if app in per_board[b]}
+        if len(seen) < 2:
+            continue
+        compared += 1
+        if len(set(seen.values())) != 1:
+            problems.append(f"{app}: " + ", ".join(f"{b} {h[:12]}" for b, h in seen.items()))
+    if len(boards) >= 2 and compared == 0:
+        problems.append("no app was booted on two boards")
+    return problems, compared
+
+
+def check_tbf_hashes(results, boards):
+    """The cross-board check as one test case (its own JUnit file)."""
+    run = PytestRun("same TBF files on every board")
+    per_board, missing = {}, []
+    for board in boards:
+        path = tbf_hashes_path(results, board)
+        if os.path.exists(path):
+            with open(path) as f:
+                per_board[board] = json.load(f)["tbfs"]
+        else:
+            missing.append(board)
+    problems, compared = compare_tbf_hashes(per_board)
+    problems += [f"{b}: its QEMU session wrote no TBF hashes" for b in missing]
+    name = f"{compared} apps booted on {', '.join(boards)}"
+    run.cases.append(Case("tbf-hashes", name, "failed" if problems else "passed",
+                          "\n".join(problems)))
+    print(f"== TBF files across boards: {name}: " + ("differ: " + "; ".join(problems)
+                                                     if problems else "identical"))
+    junit_tree([("tbf-hashes", run.cases, None)]).write(
+        os.path.join(results, "tbf-hashes.xml"), encoding="utf-8", xml_declaration=True)
     return run
 
 
@@ -383,8 +444,15 @@ def main(argv=None):
         host_runs = run_host(args, results)
     if not args.host_only:
         extra = shlex.split(os.environ.get("PYTEST_ARGS", ""))
+        boards = os.environ.get("NVK_BOARDS", "").split() or QEMU_BOARDS
         for folder in args.pytest_dirs or PYTEST_DIRS:
-            pytest_runs.append(run_pytest(folder, results, extra))
+            if os.path.normpath(folder) == QEMU_DIR:
+                for board in boards:
+                    pytest_runs.append(run_pytest(folder, results, extra, board))
+                if len(boards) > 1 and not extra:
+                    pytest_runs.append(check_tbf_hashes(results, boards))
+            else:
+                pytest_runs.append(run_pytest(folder, results, extra))
     print(f"JUnit XML: {results}/")
     return 1 if summarise(host_runs, pytest_runs, stale) else 0
 

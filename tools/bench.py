@@ -9,7 +9,8 @@ figure; this script is the single place that produces them.
 
 Two ways of counting, cross-checked against each other:
   * timed in the app: bench apps time many repetitions with the alarm
-    capsule's 25 MHz tick (40 instructions) and subtract a baseline loop;
+    capsule's tick (40 instructions at 25 MHz, 50 at 20 MHz: 10^9 / its
+    frequency, which the apps ask the capsule for) and subtract a baseline loop;
     they print `BENCH name=value` lines.
   * traced: QEMU's `-singlestep -d exec,nochain` logs every executed
     instruction's PC; we count the kernel instructions between a marked
@@ -17,7 +18,12 @@ Two ways of counting, cross-checked against each other:
     return to a process (context switches), and from reset to the first app
     instruction (boot). The log streams through a pipe, never to disk.
 
-Usage: bench.py [--json build/bench.json] [--skip-trace]
+Per board: --board (else NVK_BOARD, else mps2-an385) picks the kernel
+(build/kernel.elf or build/<board>/kernel.elf) and the QEMU machine; the
+apps are the same files on every board. `make bench BOARD=...` writes
+build/bench.json (mps2-an385) or build/<board>/bench.json.
+
+Usage: bench.py [--board B] [--json build/bench.json] [--skip-trace]
 """
 import argparse
 import collections
@@ -33,18 +39,31 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import qemu as qemu_tool  # noqa: E402
 import bench_kv  # noqa: E402  (the key-value store's figures)
+import bench_figures as figs  # noqa: E402  (labels, targets, references)
 
 BUILD = os.path.join(ROOT, "build")
-KERNEL = os.path.join(BUILD, "kernel.elf")
-KERNEL_MAP = os.path.join(BUILD, "kernel.map")
 APPS = os.path.join(BUILD, "apps")
-OUT = os.path.join(BUILD, "bench")
 CROSS = "arm-none-eabi-"
-
-APP_FLASH = qemu_tool.APP_FLASH_ADDR
-APP_FLASH_END = 0x00400000
-KERNEL_FLASH_END = APP_FLASH  # kernel code lies below the app flash
+KERNEL_FLASH_SIZE = 0x40000   # boards/*/layout.ld: 256 KiB right below the app flash
 TIMEOUT = 300                 # seconds of wall time for one QEMU run
+
+
+def use_board(name):
+    """Point every path and address here at board `name`."""
+    global BOARD, KBUILD, KERNEL, KERNEL_MAP, OUT, APP_FLASH, APP_FLASH_END
+    global KERNEL_FLASH, KERNEL_FLASH_END
+    qemu_tool.select_board(name)
+    BOARD = name
+    KBUILD = qemu_tool.board_build(BUILD)
+    KERNEL = os.path.join(KBUILD, "kernel.elf")
+    KERNEL_MAP = os.path.join(KBUILD, "kernel.map")
+    OUT = os.path.join(KBUILD, "bench")
+    APP_FLASH, APP_FLASH_END = qemu_tool.APP_FLASH_ADDR, qemu_tool.APP_FLASH_END
+    KERNEL_FLASH_END = APP_FLASH  # kernel code lies below the app flash
+    KERNEL_FLASH = KERNEL_FLASH_END - KERNEL_FLASH_SIZE
+
+
+use_board(qemu_tool.BOARD)
 
 BENCH_LINE = re.compile(r"^BENCH (\S+)(.*)$")
 TRACE_LINE = re.compile(r"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/[0-9a-f]+/[0-9a-f]+\] ?(.*)$")
@@ -248,7 +267,7 @@ def kernel_segments(apps, fram):
     exits = process_entry_pcs()
     segs, cur = [], None
     started = False
-    for pc, sym in trace_lines(KERNEL, apps, fram, dfilter=f"0x0..{KERNEL_FLASH_END - 1:#x}"):
+    for pc, sym in trace_lines(KERNEL, apps, fram, dfilter=f"{KERNEL_FLASH:#x}..{KERNEL_FLASH_END - 1:#x}"):
         if not started:
             started = pc in exits  # boot ends at the first process entry
             continue
@@ -262,40 +281,54 @@ def kernel_segments(apps, fram):
     return segs
 
 
+# The arch layer's instructions that return into a process (switch.S): the
+# fast system call paths, the general path's "resume", a direct switch and
+# the kernel thread's entry through PendSV.
+ENTRY_FUNCTIONS = ("SVC_Handler", "dispatch_trap", "switch_direct", "PendSV_Handler")
+# A segment switched processes if it ran one of these.
+SWITCHERS = ("switch_direct", "arch_switch_to_user")
+
+
 def process_entry_pcs():
-    """Addresses of the `bx lr` instructions by which SVC_Handler returns
-    into a process: the kernel's own `svc 0xff` path, and the return from a
-    system call handled in the handler."""
-    out = subprocess.run([CROSS + "objdump", "-d", "--disassemble=SVC_Handler", KERNEL],
-                         capture_output=True, text=True, check=True).stdout
-    pcs = {int(m.group(1), 16) for m in
-           (re.match(r"\s*([0-9a-f]+):\s+[0-9a-f ]+\s+bx\s+lr", line) for line in out.splitlines())
-           if m}
+    """Addresses of the `bx lr` instructions by which the exception
+    handlers of ENTRY_FUNCTIONS return into a process."""
+    pcs = set()
+    for fn in ENTRY_FUNCTIONS:
+        out = subprocess.run([CROSS + "objdump", "-d", f"--disassemble={fn}", KERNEL],
+                             capture_output=True, text=True, check=True).stdout
+        pcs |= {int(m.group(1), 16) for m in
+                (re.match(r"\s*([0-9a-f]+):\s+[0-9a-f ]+\s+bx\s+lr", line)
+                 for line in out.splitlines()) if m}
     if not pcs:
-        raise SystemExit("bench.py: no `bx lr` in SVC_Handler")
+        raise SystemExit("bench.py: no `bx lr` into a process found")
     return pcs
+
+
+def switched(seg):
+    return any(n in seg[2] for n in SWITCHERS)
 
 
 def switch_figures(fram):
     """Context switches from kernel-only traces (see kernel_segments).
 
     preempt: two CPU-bound copies of bench_spin; every SysTick segment
-             that reprograms the MPU is a switch from one to the other.
+             that switches is a switch from one to the other.
     yield:   bench_sleep beside bench_spin; the sleeper's blocking
-             yield-wait-for switches to the spinner (SVC segment with an
-             MPU set-up) and the timer interrupt switches back (IRQ
-             segment with an MPU set-up, the capsule's alarm work included)."""
+             yield-wait-for switches to the spinner (SVC segment with a
+             switch) and the timer interrupt switches back (IRQ segment
+             with a switch, the capsule's alarm work included)."""
     res = {}
     segs = kernel_segments(app_image(["bench_spin", "bench_spin"], "spin2"), fram)
-    pre = [s for s in segs if s[0] == "SysTick_Handler" and "proc_mpu_setup" in s[2]]
+    pre = [s for s in segs if s[0] == "SysTick_Handler" and switched(s)]
     res["switch_preempt"] = summary([s[1] for s in pre], pre)
     segs = kernel_segments(app_image(["bench_sleep", "bench_spin"], "sleepspin"), fram)
     # Only the clean cases: no interrupt bottom half, command or idle
     # folded into the same kernel pass.
     noise = ("alarm_bottom_half", "alarm_command", "arch_wait_for_interrupt")
-    on_yield = [s for s in segs if s[0] == "SVC_Handler" and "proc_mpu_setup" in s[2]
-                and "upcall_take_for" in s[2] and not any(n in s[2] for n in noise)]
-    on_wake = [s for s in segs if s[0] == "IRQ_Handler" and "proc_mpu_setup" in s[2]]
+    on_yield = [s for s in segs if s[0] == "SVC_Handler" and switched(s)
+                and ("do_yield" in s[2] or "sys_yield" in s[2])
+                and not any(n in s[2] for n in noise)]
+    on_wake = [s for s in segs if s[0] == "IRQ_Handler" and switched(s)]
     res["switch_on_yield"] = summary([s[1] for s in on_yield], on_yield)
     res["switch_on_wake"] = summary([s[1] for s in on_wake], on_wake)
     return res
@@ -333,16 +366,17 @@ def subsystem(obj):
     if "libc" in obj or "libgcc" in obj or "libnosys" in obj or "newlib" in obj:
         return "newlib+libgcc"
     for name, prefix in SUBSYSTEMS:
-        if f"build/kernel/{prefix}" in obj:
+        if re.search(rf"build/({re.escape(BOARD)}/)?kernel/{re.escape(prefix)}", obj):
             return name
     return "other"
 
 
 def object_name(obj):
-    """build/kernel/capsules/alarm.c.o -> capsules/alarm.c; libc members by
+    """build/[<board>/]kernel/capsules/alarm.c.o -> capsules/alarm.c; libc members by
     archive(member)."""
-    if "build/kernel/" in obj:
-        return obj.split("build/kernel/", 1)[1].replace(".c.o", ".c").replace(".S.o", ".S")
+    m = re.search(rf"build/(?:{re.escape(BOARD)}/)?kernel/(.*)", obj)
+    if m:
+        return m.group(1).replace(".c.o", ".c").replace(".S.o", ".S")
     return os.path.basename(obj)
 
 
@@ -433,6 +467,46 @@ def footprint():
     return fp
 
 
+# ---------------------------------------------------------------- headline
+
+def headline(r):
+    """{key: figure} for every figure of tools/bench_figures.py that has a
+    target: its value here (the traced count when there is one), target,
+    count before the hot-path work, the FreeRTOS-MPU reference constants
+    (measured elsewhere, not by this tree) and a one-line description. The
+    same table drives docs/performance.md (tools/bench_report.py)."""
+    out = {}
+    for fig in figs.FIGURES + figs.FOOTPRINT:
+        if "target" not in fig:
+            continue
+        if "paths" in fig:
+            value = figs.footprint_value(r, fig)
+        else:
+            value = figs.lookup(r, fig["traced"])
+            if value is None:
+                value = figs.lookup(r, fig["timed"])
+        refs = fig.get("refs") or (None,) * len(figs.REF_COLUMNS)
+        out[fig["key"]] = {"label": fig["label"], "value": value, "target": fig["target"],
+                           "before": fig.get("before"), "description": fig.get("desc", ""),
+                           "unit": "bytes" if "paths" in fig else "instructions",
+                           "references": dict(zip(figs.REF_COLUMNS, refs))}
+    return out
+
+
+def print_headline(h):
+    print("Hot paths: ours, target, before the work; FreeRTOS-MPU measured elsewhere "
+          "(bench.json: figures_reference)")
+    print(f"  {'figure':<56} {'ours':>9} {'target':>7} {'before':>7}  "
+          + "  ".join(f"{c:>18}" for c in figs.REF_COLUMNS))
+    for f in h.values():
+        def cell(v, w):
+            return f"{'-' if v is None else (f'{v:.1f}' if isinstance(v, float) else v):>{w}}"
+        print(f"  {f['label']:<56} {cell(f['value'], 9)} {cell(f['target'], 7)} "
+              f"{cell(f['before'], 7)}  "
+              + "  ".join(cell(v, 18) for v in f["references"].values()))
+    print()
+
+
 # ---------------------------------------------------------------- report
 
 def row(name, value, target=None, note=""):
@@ -444,11 +518,17 @@ def row(name, value, target=None, note=""):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--json", default=os.path.join(BUILD, "bench.json"))
+    ap.add_argument("--board", help="a board of tools/qemu.py (default: NVK_BOARD, else "
+                    f"{qemu_tool.DEFAULT_BOARD})")
+    ap.add_argument("--json", help="default: bench.json in the board's build folder")
     ap.add_argument("--skip-trace", action="store_true",
                     help="only the timed figures and the footprint (faster)")
     args = ap.parse_args()
-    result = {"method": "QEMU -icount shift=0: 1 instruction = 1 ns; figures in instructions"}
+    if args.board:
+        use_board(args.board)
+    json_path = args.json or os.path.join(KBUILD, "bench.json")
+    result = {"method": "QEMU -icount shift=0: 1 instruction = 1 ns; figures in instructions",
+              "board": BOARD}
 
     fram = fresh_fram("syscall")
     out, status = run(KERNEL, app_image(["bench_syscall"], "syscall"), fram)
@@ -460,7 +540,7 @@ def main():
         result["storage"] = {k: v["value"] for k, v in parse_bench(out).items()}
         result["storage_status"] = status
 
-    ktest = os.path.join(BUILD, "ktest", "fram_bench.elf")
+    ktest = os.path.join(KBUILD, "ktest", "fram_bench.elf")
     if os.path.exists(ktest):
         out, status = run(ktest, None, fresh_fram("raw"))
         result["raw_fram"] = {k: v["value"] for k, v in parse_bench(out).items()
@@ -477,19 +557,25 @@ def main():
             app_image(["bench_spin"], "boot"), fresh_fram("boot"))
 
     result["footprint"] = footprint()
+    result["figures"] = headline(result)
+    result["figures_reference"] = figs.REF_SOURCE
     bench_kv.measure(result)
-    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-    with open(args.json, "w") as f:
+    if not args.skip_trace:
+        import bench_scale  # here: it imports this module (alarm figures at N = 2, 4, 8)
+        bench_scale.measure(result)
+    os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)
+    with open(json_path, "w") as f:
         json.dump(result, f, indent=2, sort_keys=True)
     print_table(result)
-    print(f"\nwritten: {os.path.relpath(args.json, ROOT)}")
+    print(f"\nwritten: {os.path.relpath(json_path, ROOT)}")
     ok = result["app_status"] == 0 and all(v is not None for v in result["app"].values())
     return 0 if ok else 1
 
 
 def print_table(r):
     app, tr = r.get("app", {}), r.get("trace", {})
-    print("Benchmarks (instructions; QEMU -icount shift=0)")
+    print_headline(r.get("figures", {}))
+    print(f"Benchmarks on {r.get('board')} (instructions; QEMU -icount shift=0)")
     print(row("figure", "timed", "target", "traced (exact)"))
 
     def traced(*ops):
@@ -499,19 +585,19 @@ def print_table(r):
 
     print(row("command, driver exists (cmd 0)", app.get("command_exists"), "",
               traced("command_exists")))
-    print(row("null command (alarm cmd 1)", app.get("null_command"), "<= 64",
+    print(row("null command (alarm cmd 1)", app.get("null_command"), "<= 40",
               traced("null_command")))
     print(row("subscribe", app.get("subscribe"), "", traced("subscribe")))
     print(row("allow read-write", app.get("allow_rw"), "", traced("allow_rw")))
-    print(row("yield-no-wait, nothing pending", app.get("yield_no_wait"), "",
+    print(row("yield-no-wait, nothing pending", app.get("yield_no_wait"), "<= 30",
               traced("yield_no_wait")))
-    print(row("upcall round trip (wait-for)", app.get("upcall_wait_for"), "<= 250",
+    print(row("upcall round trip (wait-for)", app.get("upcall_wait_for"), "<= 200",
               traced("upcall_wait_for_cmd", "upcall_wait_for_yield")))
     print(row("upcall round trip (function)", app.get("upcall_fn"), ""))
     sw = r.get("switch", {})
-    for key, label, target in (("switch_on_yield", "context switch on yield", "<= 150"),
-                               ("switch_on_wake", "context switch on wake-up (irq)", ""),
-                               ("switch_preempt", "context switch on timeslice", "")):
+    for key, label, target in (("switch_on_yield", "context switch on yield", "<= 90"),
+                               ("switch_on_wake", "context switch on wake-up (irq)", "<= 250"),
+                               ("switch_preempt", "context switch on timeslice", "<= 90")):
         s = sw.get(key)
         print(row(label, None, target, "" if not s else f"{s['mean']:.1f} (n={s['samples']})"))
     print(row("boot: reset to first app instruction", r.get("boot_instructions")))

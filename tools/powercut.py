@@ -85,9 +85,10 @@ import fram_inspect  # noqa: E402
 import qemu as qemu_tool  # noqa: E402
 
 BUILD = os.path.join(ROOT, "build")
-KERNEL = os.path.join(BUILD, "kernel.elf")
-BYTE_KERNEL = os.path.join(BUILD, "variant", "chunk1", "kernel.elf")
-GUARD_KERNEL = os.path.join(BUILD, "variant", "guard", "kernel.elf")
+# The board's kernels (NVK_BOARD selects the board, as for tools/qemu.py).
+KERNEL = os.path.join(qemu_tool.board_build(BUILD), "kernel.elf")
+BYTE_KERNEL = os.path.join(qemu_tool.board_build(BUILD), "variant", "chunk1", "kernel.elf")
+GUARD_KERNEL = os.path.join(qemu_tool.board_build(BUILD), "variant", "guard", "kernel.elf")
 # The byte-cut variants (chunk1, guard) leave this many bytes at both ends
 # of the chip outside the storage area (mk/kernel.mk, BOARD_NVS_AREA_GUARD).
 BYTE_AREA_GUARD = 512

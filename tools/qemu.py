@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Boot the kernel under QEMU (mps2-an385) the one way this project does it.
+"""Boot the kernel under QEMU the one way this project does it.
 
 The command line is built in one place, qemu_argv(), and used by `make run`,
 `make debug`, `make check-app`, the QEMU tests and the benchmarks alike:
@@ -7,7 +7,8 @@ The command line is built in one place, qemu_argv(), and used by `make run`,
   * the kernel ELF is the machine's firmware (-kernel);
   * an app image (TBFs laid back to back) is loaded at the board's app flash
     address with QEMU's generic loader;
-  * the FRAM is QEMU's at24c-eeprom on the I2C controller at 0x4002A000,
+  * the FRAM is QEMU's at24c-eeprom on the board's I2C controller (QEMU's
+    bus "i2c": the last SBCon it creates, the one the board's fram.h names),
     backed by a raw image file that QEMU writes back after every write;
     a part past 64 KiB (--fram-size 131072 or 262144, for a kernel built
     with -DBOARD_FRAM_KIB=128 or 256) is one at24c-eeprom per 64 KiB at
@@ -18,10 +19,14 @@ The command line is built in one place, qemu_argv(), and used by `make run`,
     (0 when every app exited with code 0).
 
 The FRAM image is created (all zero, a fresh chip) when absent; its folder
-must exist. This file is the one place that knows the board's FRAM size
-(the default board's; other sizes are passed with --fram-size).
+must exist. This file is the one place that knows each board's QEMU machine,
+app flash address and FRAM size (BOARDS below; a kernel built for a larger
+part than the board's default is booted with --fram-size). The board is
+--board, else the environment's NVK_BOARD, else mps2-an385; importing this
+module selects NVK_BOARD's (the tests and the benchmarks set it),
+select_board() another.
 
-Usage:
+Usage (each mode also takes --board NAME):
   qemu.py run   --kernel K [--apps A] [--fram F] [--no-fram] [--icount]
   qemu.py debug --kernel K [--apps A] [--fram F] [--gdb-port P]
   qemu.py check --kernel K --apps A [--fram F] [--expect REGEX] [--timeout S]
@@ -29,7 +34,8 @@ Usage:
                 the timeout and the output matches REGEX; otherwise print
                 the UART output and fail. Without --fram, a fresh image.
   qemu.py fram-reset --fram F   (re)write F as a fresh, all-zero chip
-Each takes --fram-size BYTES (default 32768) for a board built with another part.
+Each takes --fram-size BYTES (default: the board's FRAM) for a kernel built with
+another part.
 """
 import argparse
 import os
@@ -40,19 +46,50 @@ import sys
 import tempfile
 import time
 
-MACHINE = "mps2-an385"
-APP_FLASH_ADDR = 0x00040000   # boards/mps2-an385/layout.ld: APP_FLASH origin
-FRAM_SIZE = 32768             # the board's FRAM (MB85RC256V-class, 32 KiB)
+# Per board (boards/<board>/): QEMU machine, app flash area (layout.ld),
+# FRAM size in bytes (fram.h), QEMU's name of the FRAM's I2C bus.
+BOARDS = {
+    # Cortex-M3; FRAM MB85RC256V-class on the SBCon at 0x4002A000
+    "mps2-an385": {"machine": "mps2-an385", "app_flash": 0x00040000,
+                   "app_flash_end": 0x00400000,
+                   "fram_size": 32768, "fram_bus": "i2c"},
+    # Cortex-M33, all Secure; FRAM MB85RC512-class on the SBCon at 0x5020D000
+    "mps2-an505": {"machine": "mps2-an505", "app_flash": 0x10040000,
+                   "app_flash_end": 0x10400000,
+                   "fram_size": 65536, "fram_bus": "i2c"},
+}
+DEFAULT_BOARD = "mps2-an385"
 FRAM_I2C_ADDR = 0x50
 FRAM_PAGE = 65536             # one at24c-eeprom (2-byte address) per 64 KiB
-FRAM_SIZES = (FRAM_SIZE, FRAM_PAGE, 2 * FRAM_PAGE, 4 * FRAM_PAGE)
-FRAM_BUS = "i2c"              # QEMU's name for the SBCon bus at 0x4002A000
 GDB_PORT = 1234               # `make debug GDB_PORT=...` picks another
 GDB_HOST = "127.0.0.1"        # the GDB server is never reachable from the network
 CHECK_TIMEOUT = 30            # seconds, `make check-app` without TIMEOUT=
 
 
-def write_fresh_image(path, size=FRAM_SIZE):
+def select_board(name):
+    """Make `name` the board every function here speaks for."""
+    global BOARD, MACHINE, APP_FLASH_ADDR, APP_FLASH_END, FRAM_SIZE, FRAM_BUS
+    if name not in BOARDS:
+        raise SystemExit(f"qemu.py: unknown board {name!r}; the boards are: "
+                         + ", ".join(sorted(BOARDS)))
+    b = BOARDS[name]
+    BOARD, MACHINE, APP_FLASH_ADDR = name, b["machine"], b["app_flash"]
+    APP_FLASH_END = b["app_flash_end"]
+    FRAM_SIZE, FRAM_BUS = b["fram_size"], b["fram_bus"]
+
+
+select_board(os.environ.get("NVK_BOARD") or DEFAULT_BOARD)
+
+
+def board_build(build):
+    """Where the selected board's kernel-side outputs live under the build
+    folder (mk/config.mk KBUILD): build/ itself for the default board,
+    build/<board>/ for the others."""
+    return build if BOARD == DEFAULT_BOARD else os.path.join(build, BOARD)
+
+
+def write_fresh_image(path, size=None):
+    size = FRAM_SIZE if size is None else size
     with open(path, "wb") as f:
         f.write(bytes(size))
 
@@ -66,10 +103,11 @@ def check_image_path(path):
         raise SystemExit(f"qemu.py: FRAM image {path}: folder {folder} does not exist")
 
 
-def ensure_fram_image(path, size=FRAM_SIZE):
+def ensure_fram_image(path, size=None):
     """Create a zero-filled image (a fresh chip) if absent; keep it otherwise.
     Refuses, with a message naming the image, what check_image_path() does
     and an image of the wrong size."""
+    size = FRAM_SIZE if size is None else size
     check_image_path(path)
     if not os.path.exists(path):
         write_fresh_image(path, size)
@@ -82,11 +120,18 @@ def ensure_fram_image(path, size=FRAM_SIZE):
                          f"{size}: wipe it with {wipe} or use another FRAM= image")
 
 
-def fram_devices(fram, size=FRAM_SIZE):
+def fram_sizes():
+    """The FRAM sizes a board may be built with: its own, or whole 64 KiB
+    pages (one device each) up to 256 KiB."""
+    return tuple(sorted({FRAM_SIZE, FRAM_PAGE, 2 * FRAM_PAGE, 4 * FRAM_PAGE}))
+
+
+def fram_devices(fram, size=None):
     """QEMU arguments for an FRAM of `size` bytes backed by the image `fram`:
     one at24c-eeprom up to 64 KiB; past that one per 64 KiB page at
     consecutive bus addresses, each over its own slice of the image (QEMU
     writes a device's whole slice back at each STOP that ends a write)."""
+    size = FRAM_SIZE if size is None else size
     if size <= FRAM_PAGE:
         return ["-device", f"at24c-eeprom,bus={FRAM_BUS},address={FRAM_I2C_ADDR:#x},"
                            f"rom-size={size},drive=fram0",
@@ -103,7 +148,7 @@ def fram_devices(fram, size=FRAM_SIZE):
 
 
 def qemu_argv(kernel, apps=None, fram=None, icount=False, gdb=False, extra=(),
-              gdb_port=GDB_PORT, fram_size=FRAM_SIZE):
+              gdb_port=GDB_PORT, fram_size=None):
     # -nographic puts UART0 on stdio, multiplexed with the monitor (Ctrl-A).
     argv = ["qemu-system-arm", "-M", MACHINE, "-nographic",
             "-semihosting-config", "enable=on,target=native",
@@ -135,8 +180,9 @@ def boot_captured(argv, timeout, input=None):
     return out.decode("utf-8", "replace"), proc.returncode, timed_out, time.monotonic() - start
 
 
-def check(kernel, apps, fram, expect, timeout, fram_size=FRAM_SIZE):
+def check(kernel, apps, fram, expect, timeout, fram_size=None):
     """`make check-app`: one boot, judged. Returns the process exit status."""
+    fram_size = FRAM_SIZE if fram_size is None else fram_size
     with tempfile.TemporaryDirectory(prefix="check-app-") as tmp:
         if fram is None:
             fram = os.path.join(tmp, "fram.img")   # a fresh chip for this boot only
@@ -166,6 +212,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("mode", choices=["run", "debug", "check", "fram-reset"])
+    ap.add_argument("--board", default=None, help="a key of BOARDS (default: $NVK_BOARD, "
+                    f"else {DEFAULT_BOARD})")
     ap.add_argument("--kernel")
     ap.add_argument("--apps")
     ap.add_argument("--fram")
@@ -174,10 +222,16 @@ def main():
     ap.add_argument("--gdb-port", type=int, default=GDB_PORT)
     ap.add_argument("--expect", help="check: a regular expression the output must match")
     ap.add_argument("--timeout", type=float, default=CHECK_TIMEOUT, help="check: seconds")
-    ap.add_argument("--fram-size", type=int, default=FRAM_SIZE, choices=FRAM_SIZES,
-                    help="bytes of the board's FRAM part (the kernel must be built for it)")
+    ap.add_argument("--fram-size", type=int, default=None,
+                    help="bytes of the board's FRAM part (default: the board's; the kernel "
+                         "must be built for it)")
     args = ap.parse_args()
-    size = args.fram_size
+    if args.board:
+        select_board(args.board)
+    size = FRAM_SIZE if args.fram_size is None else args.fram_size
+    if size not in fram_sizes():
+        ap.error(f"--fram-size {size}: this board's FRAM may be "
+                 + ", ".join(str(s) for s in fram_sizes()) + " bytes")
 
     if args.mode == "fram-reset":
         if not args.fram:

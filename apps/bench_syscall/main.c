@@ -24,13 +24,30 @@
 #ifndef BENCH_REPS
 #define BENCH_REPS 10000u
 #endif
-#define INSTR_PER_TICK     40u /* 1 ns per instruction, 25 MHz tick */
+
 #define TENTHS             10u
 #define ALARM_CMD_SET_REL  ALARM_CMD_SET_RELATIVE
 #define ALARM_UPCALL       ALARM_UPCALL_FIRED
 #define CONSOLE_ALLOW_READ 1u
 #define ALLOW_BYTES        16u
 #define NO_CMD             0u
+
+/* Instructions per alarm tick: under -icount shift=0 one instruction takes
+ * 1 ns, so 10^9 / the alarm's frequency (40 at 25 MHz on mps2-an385, 50 at
+ * 20 MHz on mps2-an505). Set once at the start of main, before any timing. */
+#define NS_PER_SECOND  1000000000u
+#define INSTR_PER_TICK instr_per_tick
+static uint32_t instr_per_tick;
+
+static int set_instr_per_tick(void)
+{
+    uint32_t hz = 0;
+
+    if (tock_alarm_frequency(&hz) != 0 || hz == 0)
+        return -1;
+    instr_per_tick = NS_PER_SECOND / hz;
+    return 0;
+}
 
 /* One svc of class `cls` (or none, for the baseline) with r0-r3 loaded
  * from the four values. r0-r3 are outputs, so the compiler reloads them on
@@ -169,6 +186,11 @@ static void report(const char *name, enum op op, enum op baseline)
 int main(void)
 {
     uint32_t hz = 0;
+
+    if (set_instr_per_tick() != 0) {
+        printf("BENCH %s FAIL alarm frequency\n", APP_NAME);
+        return 1;
+    }
 
     uint32_t g0 = grant_start(), g1, g2;
 

@@ -12,6 +12,8 @@
  *                      ends at the flash end / one byte past it
  *   subscribe          a function at the first / last halfword of the
  *                      flash image, and one halfword outside either end
+ *   break vs allows    the break can be lowered to exactly the end of a
+ *                      live allowed RAM buffer, not one byte below it
  *
  * (The storage region's end is covered by apps/nvs_abi.) Prints one line
  * per failed check and "limits: N passed, M failed"; exits with M.
@@ -29,7 +31,9 @@
 #define PROBE_LEN        16u
 #define THUMB_BIT        1u
 #define THUMB_INSN_BYTES 2u
-#define MPU_SUBREGIONS   8u /* PMSAv7: the break moves in 1/8 of the block */
+#define MPU_SUBREGIONS   8u  /* PMSAv7: the break moves in 1/8 of the block */
+#define BREAK_PROBE_UP   64u /* raise the break this far ... */
+#define BREAK_PROBE_GAP  32u /* ... and allow a buffer this far above the old one */
 
 static uint32_t memop_u32(uint32_t op, uint32_t arg)
 {
@@ -96,6 +100,30 @@ static void test_grant_start(uint32_t ram_start, uint32_t ram_end)
     check_variant("brk back down", back, RET_SUCCESS);
 }
 
+/* The break cannot be lowered below the end of a live allowed buffer in
+ * RAM (a grant could later be placed under it), down to exactly its end;
+ * once the buffer is unallowed it can. */
+static void test_break_under_allow(tock_ret_t (*allow)(uint32_t, uint32_t), const char *what)
+{
+    uint32_t brk = memop_u32(MEMOP_SBRK, 0);
+    uint32_t buf = brk + BREAK_PROBE_GAP, end = buf + PROBE_LEN;
+    tock_ret_t up = tock_memop(MEMOP_BRK, brk + BREAK_PROBE_UP);
+    tock_ret_t shared = allow(buf, PROBE_LEN);
+    tock_ret_t below = tock_memop(MEMOP_BRK, end - 1);
+    tock_ret_t under = tock_memop(MEMOP_BRK, brk);
+    tock_ret_t at = tock_memop(MEMOP_BRK, end);
+    allow(0, 0);
+    tock_ret_t freed = tock_memop(MEMOP_BRK, brk);
+
+    check_variant(what, up, RET_SUCCESS);
+    check_variant(what, shared, RET_SUCCESS_2U32);
+    check_failure(what, below, RET_FAILURE, TOCK_ENOMEM);
+    check_failure(what, under, RET_FAILURE, TOCK_ENOMEM);
+    check_variant(what, at, RET_SUCCESS);
+    check_variant(what, freed, RET_SUCCESS);
+    check_u32(what, memop_u32(MEMOP_SBRK, 0), brk);
+}
+
 static void test_flash(uint32_t flash_start, uint32_t flash_end)
 {
     pair("ro allow at flash start / one below", allow_ro, flash_start, flash_start - 1, PROBE_LEN);
@@ -144,6 +172,10 @@ int main(void)
 
     test_ram(ram_start, brk);
     test_grant_start(ram_start, ram_end);
+    test_break_under_allow(allow_rw,
+                           "brk vs a live rw allow: up, allow, end-1 no, under no, end ok");
+    test_break_under_allow(allow_ro,
+                           "brk vs a live ro allow: up, allow, end-1 no, under no, end ok");
     test_flash(flash_start, flash_end);
     test_subscribe(flash_start, flash_end);
 

@@ -58,6 +58,7 @@ static struct fz_regs issue(struct fz_state *st, unsigned cls, struct fz_regs ar
 
     fz_svc(cls, &ret);
     fz_stats_count(&st->stats, cls, &ret);
+    fz_stats_digest(&st->stats, cls, &args, &ret);
     st->stats.upcalls = upcalls_ran;
     return ret;
 }

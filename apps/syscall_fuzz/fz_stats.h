@@ -7,6 +7,9 @@
  * not have, or "returned" for yields (they carry no return variant).
  * A violation is an answer the ABI forbids for that call (e.g. a buffer
  * outside the app accepted); the first few are kept with their arguments.
+ * The digest folds in every answer that does not depend on time (all four
+ * registers after the call), so two kernels can be compared call by call
+ * (tests/qemu/test_fastpath.py: fast paths on and off).
  */
 #ifndef APPS_SYSCALL_FUZZ_FZ_STATS_H
 #define APPS_SYSCALL_FUZZ_FZ_STATS_H
@@ -34,11 +37,17 @@ struct fz_stats {
     uint32_t counts[FZ_NUM_CLASSES][FZ_NUM_BUCKETS];
     uint32_t upcalls; /* upcall functions that ran */
     uint32_t violations;
+    uint32_t digest; /* of the time-independent answers */
     struct fz_violation kept[FZ_KEEP_VIOLATIONS];
 };
 
 /* Count one answer: args as issued, ret as returned. */
 void fz_stats_count(struct fz_stats *s, unsigned cls, const struct fz_regs *ret);
+
+/* Fold one call's answer into the digest (skipped: yields and the alarm's
+ * clock commands, whose answers depend on time). */
+void fz_stats_digest(struct fz_stats *s, unsigned cls, const struct fz_regs *args,
+                     const struct fz_regs *ret);
 
 /* Record a forbidden answer. */
 void fz_stats_violation(struct fz_stats *s, unsigned cls, const struct fz_regs *args,

@@ -12,9 +12,10 @@
 #define UART0_RX_IRQ  0
 #define UART0_BAUDDIV 16u /* minimum the CMSDK UART accepts */
 
-#define TIMER0_BASE 0x40000000u /* alarm: counts down to the next alarm */
-#define TIMER0_IRQ  8
-#define TIMER1_BASE 0x40001000u /* free-running tick counter */
+#define TIMER0_BASE          0x40000000u /* alarm: counts down to the next alarm */
+#define TIMER0_IRQ           8
+#define TIMER1_BASE          0x40001000u /* free-running tick counter */
+#define BOARD_DUALTIMER_BASE 0x40002000u /* CMSDK dual timer: the FRAM bench's clock */
 
 #include "boards/mps2-an385/fram.h"
 #if BOARD_FRAM_KIB > 64

@@ -45,6 +45,10 @@ static void service_interrupts(void)
         timer.hw.ops->bottom_half(&timer.hw);
 }
 
+_Static_assert(BOARD_RESTART_LIMIT <= 255, "kernel.h: restart_limit");
+_Static_assert(BOARD_TIMESLICE_CYCLES <= 0xffffff, "kernel.h: timeslice_cycles");
+_Static_assert(sizeof(drivers) / sizeof(drivers[0]) <= KERNEL_MAX_DRIVERS, "kernel.h");
+
 static const struct kernel_config kernel_config = {
     .drivers = drivers,
     .num_drivers = sizeof(drivers) / sizeof(drivers[0]),

@@ -162,9 +162,16 @@ static void check_table(void)
 
     /* Only cuts, device errors and app requests happened; after a boot
      * every position up to the END is a whole region record, regions
-     * descend and do not overlap. */
+     * descend and do not overlap (or, if no region was ever made, there is
+     * no table at all yet). */
     for (i = 0; nvr_pos_fits(&a, i); i++) {
         nvr_classify(nh_mem + nvr_pos_addr(&a, i), &a, i, &p);
+        if (i == 0 && p.kind == NVR_POS_INVALID) {
+            /* No region was ever made: the boot leaves the chip as it is. */
+            nvr_classify(nh_mem + nvr_pos_addr(&a, 1), &a, 1, &p);
+            check(p.kind == NVR_POS_INVALID && nh_cap.boot.regions == 0);
+            break;
+        }
         check(p.kind != NVR_POS_INVALID);
         check(p.rec.addr + (p.kind == NVR_POS_REGION ? p.rec.length : 0) <= low);
         low = p.rec.addr;

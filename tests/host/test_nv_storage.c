@@ -727,6 +727,105 @@ static void test_exit_during_allocation_keeps_table_sound(void **state)
     assert_int_equal(walk_table(NULL, 0, false), 2);
 }
 
+/* ---- cost: FRAM accesses after the boot scan --------------------------- */
+
+/* Seven regions, then a reboot: finding the 7th reads one record, refusing
+ * and allocating read none (the index and the END are in RAM). */
+static void test_lookup_reads_one_record_refusal_and_allocation_read_none(void **state)
+{
+    static const uint32_t owners[7] = {0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76};
+    proc_id_t p;
+    uint32_t reads;
+    unsigned i;
+
+    (void)state;
+    cfg.area_len = NVR_AREA_FOR(8, REGION_SIZE);
+    nh_boot(&cfg, NH_FRAM_SIZE);
+    for (i = 0; i < 7; i++) {
+        p = spawn_owner(i % FK_MAX_PROCS, owners[i]);
+        reads = nh_dev.reads;
+        assert_int_equal(get_size(p), REGION_SIZE); /* allocation */
+        assert_int_equal(nh_dev.reads, reads);
+        if (i % FK_MAX_PROCS == FK_MAX_PROCS - 1)
+            fk_reset();
+    }
+    reboot();
+    assert_int_equal(nh_cap.boot.regions, 7);
+    p = spawn_owner(SLOT_A, owners[6]);
+    reads = nh_dev.reads;
+    assert_int_equal(get_size(p), REGION_SIZE);
+    assert_int_equal(nh_dev.reads - reads, 1);
+    p = spawn_owner(SLOT_B, OWNER_B); /* the 8th fits: no read */
+    reads = nh_dev.reads;
+    assert_int_equal(get_size(p), REGION_SIZE);
+    assert_int_equal(nh_dev.reads, reads);
+    p = spawn_owner(SLOT_C, OWNER_C); /* the 9th does not: no read either */
+    reads = nh_dev.reads;
+    expect_async(p, NVS_CMD_GET_SIZE, 0, 0, TOCK_ENOMEM);
+    expect_async(p, NVS_CMD_GET_SIZE, 0, 0, TOCK_ENOMEM); /* and again */
+    assert_int_equal(nh_dev.reads, reads);
+}
+
+/* Past NVS_INDEX_MAX positions, an owner not in the index is looked for by
+ * reading the positions past it, one read each. */
+static void test_lookup_past_the_index_reads_the_positions_past_it(void **state)
+{
+    const uint32_t n = NVS_INDEX_MAX + 3, small = 16;
+    proc_id_t p;
+    uint32_t reads, i;
+
+    (void)state;
+    cfg.region_size = small;
+    cfg.area_len = NVR_AREA_FOR(n + 1, small);
+    nh_boot(&cfg, NH_FRAM_SIZE);
+    for (i = 0; i < n; i++) {
+        p = spawn_owner(SLOT_A, 0x100 + i);
+        assert_int_equal(get_size(p), small);
+    }
+    reboot();
+    p = spawn_owner(SLOT_A, 0x100 + n - 1); /* the last, at position n - 1 */
+    reads = nh_dev.reads;
+    assert_int_equal(get_size(p), small);
+    assert_int_equal(nh_dev.reads - reads, n - NVS_INDEX_MAX);
+    p = spawn_owner(SLOT_B, 0x100 + 2); /* in the index: one read */
+    reads = nh_dev.reads;
+    assert_int_equal(get_size(p), small);
+    assert_int_equal(nh_dev.reads - reads, 1);
+    p = spawn_owner(SLOT_C, OWNER_C); /* new: the positions past the index */
+    reads = nh_dev.reads;
+    assert_int_equal(get_size(p), small);
+    assert_int_equal(nh_dev.reads - reads, n - NVS_INDEX_MAX);
+}
+
+/* The request queue drops the ids of processes that died while waiting:
+ * more deaths than the queue holds never lock the driver. */
+static void test_queue_drops_dead_waiters(void **state)
+{
+    static uint8_t out[REGION_SIZE];
+    proc_id_t a = spawn_owner(SLOT_A, OWNER_A), b, c;
+    struct fk_upcall up;
+    unsigned i;
+
+    (void)state;
+    assert_int_equal(get_size(a), REGION_SIZE);
+    fk_allow_ro(a, NVS_ALLOW_RO_WRITE, out, sizeof(out));
+    assert_int_equal(nh_cmd(a, NVS_CMD_WRITE, 0, 0).variant, RET_SUCCESS);
+    run_until_first_chunk(NVS_XFER_WRITE); /* a's write is being served */
+    for (i = 0; i < 2 * NVS_QUEUE_MAX; i++) {
+        b = spawn_owner(SLOT_B, OWNER_B);
+        assert_int_equal(nh_cmd(b, NVS_CMD_GET_SIZE, 0, 0).variant, RET_SUCCESS);
+        fk_kill(b);
+    }
+    c = spawn_owner(SLOT_C, OWNER_C);
+    assert_int_equal(nh_cmd(c, NVS_CMD_GET_SIZE, 0, 0).variant, RET_SUCCESS);
+    nh_run();
+    assert_true(fk_upcall_take(a, &up));
+    assert_int_equal(up.a0, TOCK_SUCCESS);
+    assert_true(fk_upcall_take(c, &up));
+    assert_int_equal(up.a0, TOCK_SUCCESS);
+    assert_int_equal(walk_table(NULL, 0, false), 2); /* the dead never allocated */
+}
+
 /* ---- device errors ----------------------------------------------------- */
 
 static void test_device_absent_fails_every_request(void **state)
@@ -1245,6 +1344,10 @@ int main(void)
         cmocka_unit_test_setup(test_writes_stay_inside_region, setup),
         cmocka_unit_test_setup(test_regions_found_again_after_reboot, setup),
         cmocka_unit_test_setup(test_restarted_process_finds_its_region, setup),
+        cmocka_unit_test_setup(test_lookup_reads_one_record_refusal_and_allocation_read_none,
+                               setup),
+        cmocka_unit_test_setup(test_lookup_past_the_index_reads_the_positions_past_it, setup),
+        cmocka_unit_test_setup(test_queue_drops_dead_waiters, setup),
         cmocka_unit_test_setup(test_two_apps_served_in_arrival_order, setup),
         cmocka_unit_test_setup(test_reallow_mid_write_cancels, setup),
         cmocka_unit_test_setup(test_reallow_shorter_mid_read_cancels, setup),

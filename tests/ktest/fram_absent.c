@@ -3,7 +3,7 @@
  * log the absence, every storage request must fail cleanly with
  * NVRAM_ENODEV, and the kernel loop must keep running. Exit 0 on PASS.
  */
-#include "boards/mps2-an385/fram.h"
+#include BOARD_FRAM_H /* boards/<board>/fram.h, named by the build */
 #include "kernel/arch/cortex-m/arch.h"
 #include "tests/ktest/fram_ktest.h"
 

@@ -3,7 +3,7 @@
  * pattern fram_write left there (in an earlier QEMU run), then check that
  * accesses past the end are refused. Ends QEMU with 0 on PASS, 1 on FAIL.
  */
-#include "boards/mps2-an385/fram.h"
+#include BOARD_FRAM_H /* boards/<board>/fram.h, named by the build */
 #include "kernel/arch/cortex-m/arch.h"
 #include "tests/ktest/fram_ktest.h"
 #include "tests/ktest/fram_pattern.h"

@@ -3,7 +3,7 @@
  * last byte included, through the asynchronous driver path. fram_verify
  * checks it after QEMU restarts. Ends QEMU with 0 on PASS, 1 on FAIL.
  */
-#include "boards/mps2-an385/fram.h"
+#include BOARD_FRAM_H /* boards/<board>/fram.h, named by the build */
 #include "kernel/arch/cortex-m/arch.h"
 #include "tests/ktest/fram_ktest.h"
 #include "tests/ktest/fram_pattern.h"

@@ -174,3 +174,29 @@ def test_declared_and_run_counts_are_compared(tap, status, problem):
     runner.judge_host(run, runner.parse_tap(tap), status, False)
     assert run.problem == problem
     assert run.ok == (problem is None)
+
+
+# ---- the same TBF files on every board ------------------------------------------
+
+sys.path.insert(0, os.path.dirname(RUNNER))
+import runner  # noqa: E402
+
+def test_tbf_hashes_identical_on_both_boards_pass():
+    problems, compared = runner.compare_tbf_hashes({
+        "mps2-an385": {"hello": "aa" * 32, "ticker": "bb" * 32, "only385": "cc" * 32},
+        "mps2-an505": {"hello": "aa" * 32, "ticker": "bb" * 32}})
+    assert problems == [] and compared == 2
+
+
+def test_tbf_hash_that_differs_between_boards_fails_naming_the_app():
+    problems, compared = runner.compare_tbf_hashes({
+        "mps2-an385": {"hello": "aa" * 32, "ticker": "bb" * 32},
+        "mps2-an505": {"hello": "aa" * 32, "ticker": "b0" * 32}})
+    assert compared == 2
+    assert len(problems) == 1 and problems[0].startswith("ticker: ")
+
+
+def test_tbf_hashes_with_nothing_in_common_fail():
+    problems, _ = runner.compare_tbf_hashes({"mps2-an385": {"hello": "aa" * 32},
+                                             "mps2-an505": {"ticker": "bb" * 32}})
+    assert problems == ["no app was booted on two boards"]

@@ -5,9 +5,12 @@ and an FRAM image, with a hard timeout. It returns what the UART printed and
 QEMU's exit status. When a test fails, the UART output of every boot it made
 is attached to the report, so a failure in CI shows what the kernel said.
 """
+import json
+import os
+
 import pytest
 
-from qemu_env import DEFAULT_TIMEOUT, KERNEL, Boot, qemu_tool
+from qemu_env import BOARD, BOOTED_TBFS, DEFAULT_TIMEOUT, KERNEL, Boot, qemu_tool
 
 
 @pytest.fixture
@@ -45,3 +48,12 @@ def pytest_runtest_makereport(item, call):
             rep.sections.append((
                 f"boot {i}: status {b.status}, timed out {b.timed_out}, {b.seconds:.1f} s",
                 " ".join(b.argv) + "\n--- UART output ---\n" + b.output))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Write which app images this board's session booted (name -> sha256)
+    where tests/runner.py asked (NVK_TBF_HASHES), for its cross-board check."""
+    path = os.environ.get("NVK_TBF_HASHES")
+    if path:
+        with open(path, "w") as f:
+            json.dump({"board": BOARD, "tbfs": BOOTED_TBFS}, f, indent=1, sort_keys=True)

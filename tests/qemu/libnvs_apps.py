@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from qemu_env import BUILD, ROOT
+from qemu_env import BUILD, ROOT, record_tbf
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import tbf_assemble  # noqa: E402
@@ -24,7 +24,7 @@ def build_apps(names=LIBNVS_APPS):
 
 def tbf(name):
     with open(os.path.join(APPS, f"{name}.tbf"), "rb") as f:
-        return f.read()
+        return record_tbf(name, f.read())
 
 
 def repack(tmp_path, elf_name, name, write_id=None, read_ids=(), modify_ids=(),

@@ -3,6 +3,7 @@
 Imported by name (`from qemu_env import KERNEL, app_image`) from the tests;
 the pytest fixtures that use it are in conftest.py beside it.
 """
+import hashlib
 import os
 import subprocess
 import sys
@@ -13,7 +14,16 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import qemu as qemu_tool  # noqa: E402
 
 BUILD = os.path.join(ROOT, "build")
-KERNEL = os.path.join(BUILD, "kernel.elf")
+# The board under test: NVK_BOARD (tests/runner.py sets it per run), else
+# mps2-an385. Kernel-side builds are per board (mk/config.mk: KBUILD); apps
+# are one build for every board.
+BOARD = qemu_tool.BOARD
+KBUILD = qemu_tool.board_build(BUILD)
+KERNEL = os.path.join(KBUILD, "kernel.elf")
+# The board's CPU architecture, for the few expectations that differ by MPU.
+ARCH = {"mps2-an385": "armv7m", "mps2-an505": "armv8m"}[BOARD]
+# `make ... BOARD=<board>` for the tests that drive make.
+MAKE_BOARD = f"BOARD={BOARD}"
 DEFAULT_TIMEOUT = 30  # seconds of wall time for one boot
 
 
@@ -31,13 +41,27 @@ class Boot:
 
 def ktest(name):
     """Path of a test-only kernel build (tests/ktest/<name>.c)."""
-    return os.path.join(BUILD, "ktest", f"{name}.elf")
+    return os.path.join(KBUILD, "ktest", f"{name}.elf")
+
+
+# The built app images this session booted: {name: sha256 of
+# build/apps/<name>.tbf}. conftest.py writes them at the end of the session
+# to $NVK_TBF_HASHES (tests/runner.py sets it per board) and the runner
+# checks that every app booted on several boards was the same file on each.
+BOOTED_TBFS = {}
+
+
+def record_tbf(name, data):
+    BOOTED_TBFS[name] = hashlib.sha256(data).hexdigest()
+    return data
 
 
 def app_tbf(name):
     """Path of a built app image (apps/<name>/ -> build/apps/<name>.tbf)."""
     path = os.path.join(BUILD, "apps", f"{name}.tbf")
     assert os.path.exists(path), f"{path} missing: run `make apps`"
+    with open(path, "rb") as f:
+        record_tbf(name, f.read())
     return path
 
 

@@ -2,9 +2,17 @@
 status it asks for; a kernel fault prints a decoded dump and a nonzero status."""
 import re
 
-from qemu_env import KERNEL, ktest
+from qemu_env import BOARD, KERNEL, ktest
 
 KERNEL_FAULT_STATUS = 0x7F  # kernel/arch/cortex-m/fault.c FAULT_EXIT_STATUS
+
+# What each board's banner says (boards/<board>/layout.ld, board.h, fram.h).
+BANNER = {
+    "mps2-an385": {"app_flash": "0x40000..0x400000", "app_ram": "0x20010000..0x20400000",
+                   "fram_part": "MB85RC256V-class", "fram_size": 32768},
+    "mps2-an505": {"app_flash": "0x10040000..0x10400000", "app_ram": "0x38010000..0x38400000",
+                   "fram_part": "MB85RC512-class", "fram_size": 65536},
+}[BOARD]
 
 
 def test_banner_names_version_memory_map_and_fram(qemu):
@@ -12,15 +20,16 @@ def test_banner_names_version_memory_map_and_fram(qemu):
     assert not boot.timed_out
     assert boot.status == 0
     out = boot.output
-    assert re.search(r"nvkernel \d+\.\d+\.\d+ on mps2-an385", out)
+    assert re.search(rf"nvkernel \d+\.\d+\.\d+ on {BOARD}", out)
     flash = re.search(r"kernel flash: (\d+) bytes used", out)
     assert flash and int(flash.group(1)) > 0
     ram = re.search(r"kernel RAM:\s+(\d+) bytes used .* of 65536", out)
     assert ram and int(ram.group(1)) > 0
-    assert "app flash:    0x40000..0x400000" in out
-    assert "app RAM:      0x20010000..0x20400000" in out
-    assert re.search(r"FRAM device:  MB85RC256V-class I2C FRAM .*address 0x50 .*32768 bytes", out)
-    assert "fram: FRAM present at i2c 0x50, 32768 bytes" in out
+    assert f"app flash:    {BANNER['app_flash']}" in out
+    assert f"app RAM:      {BANNER['app_ram']}" in out
+    assert re.search(rf"FRAM device:  {BANNER['fram_part']} I2C FRAM .*address 0x50 "
+                     rf".*{BANNER['fram_size']} bytes", out)
+    assert f"fram: FRAM present at i2c 0x50, {BANNER['fram_size']} bytes" in out
     # No apps loaded: the kernel says so and ends QEMU with status 0.
     assert "0 apps loaded" in out
 

@@ -3,9 +3,9 @@ refusal of accesses past the end, and a kernel that keeps going without a
 chip. Uses the ktest builds tests/ktest/fram_{write,verify,absent}.c."""
 import os
 
-from qemu_env import ktest
+from qemu_env import ktest, qemu_tool
 
-FRAM_SIZE = 32768
+FRAM_SIZE = qemu_tool.FRAM_SIZE  # the board's FRAM (boards/<board>/fram.h)
 PATTERN_SEED = 0x5EED  # tests/ktest/fram_pattern.h
 
 
@@ -22,7 +22,7 @@ def expected_image():
 def test_pattern_persists_across_restarts(qemu):
     img = str(qemu.tmp_path / "fram.img")
     first = qemu(kernel=ktest("fram_write"), fram=img)
-    assert "fram: FRAM present at i2c 0x50, 32768 bytes" in first.output
+    assert f"fram: FRAM present at i2c 0x50, {FRAM_SIZE} bytes" in first.output
     assert "KTEST fram_write: PASS" in first.output
     assert first.status == 0 and not first.timed_out
     # The image file holds the pattern at the right offsets, both ends included.
@@ -33,7 +33,7 @@ def test_pattern_persists_across_restarts(qemu):
     assert data == want
     # A new QEMU process reads it back from the file.
     second = qemu(kernel=ktest("fram_verify"), fram=img)
-    assert "KTEST fram_verify: 0 of 32768 bytes differ; past-end refused: yes" in second.output
+    assert f"KTEST fram_verify: 0 of {FRAM_SIZE} bytes differ; past-end refused: yes" in second.output
     assert "KTEST fram_verify: PASS" in second.output
     assert second.status == 0
 
@@ -46,7 +46,7 @@ def test_verify_catches_a_changed_byte(qemu):
     with open(img, "wb") as f:
         f.write(data)
     boot = qemu(kernel=ktest("fram_verify"), fram=img)
-    assert "first mismatch at 0x7fff" in boot.output
+    assert f"first mismatch at {FRAM_SIZE - 1:#x}" in boot.output
     assert "KTEST fram_verify: FAIL" in boot.output
     assert boot.status == 1
 
@@ -64,7 +64,8 @@ def test_accesses_past_the_end_are_refused(qemu):
     with open(img, "wb") as f:
         f.write(expected_image())
     boot = qemu(kernel=ktest("fram_verify"), fram=img)
-    for req in ("0x8000+1", "0x7fff+2", "0x0+32769", "0xffffffff+2"):
+    for req in (f"{FRAM_SIZE:#x}+1", f"{FRAM_SIZE - 1:#x}+2", f"0x0+{FRAM_SIZE + 1}",
+                "0xffffffff+2"):
         assert f"KTEST fram_verify: read {req} -> out of range" in boot.output
     assert boot.status == 0
 

@@ -13,10 +13,10 @@ import subprocess
 import sys
 
 from libnvs_apps import build_apps, image, repack
-from qemu_env import BUILD, ROOT
+from qemu_env import KBUILD, ROOT
 from test_fram import pattern
 
-VARIANT = os.path.join(BUILD, "variant", "fram128k")
+VARIANT = os.path.join(KBUILD, "variant", "fram128k")  # the board's build folder
 KERNEL = os.path.join(VARIANT, "kernel.elf")
 SIZE = 2 * 65536
 HALF = 65536

@@ -7,10 +7,11 @@ import re
 
 import pytest
 
-from qemu_env import KERNEL
+from qemu_env import KERNEL, qemu_tool
 from libnvs_apps import build_apps, image, repack, tbf
 
 NVS_OK = 0
+NVS_ERR_FAIL = -1
 NVS_ERR_NOMEM = -9
 NVS_ERR_NOSUPPORT = -10
 NVS_ERR_NO_RECORD = -2005
@@ -52,6 +53,9 @@ APITEST_CHECKS = [
 @pytest.fixture(scope="module", autouse=True)
 def apps_built():
     build_apps()
+
+
+REGION_SIZE = 4096  # boards/*/board.h BOARD_NVS_REGION_SIZE
 
 
 def fram(qemu, name="fram.img"):
@@ -105,9 +109,11 @@ def test_make_run_style_boots_twice_increase_count_by_one(qemu, tmp_path):
     apps = image(tmp_path, [tbf("boot_counter")])
     img = fram(qemu, "used.img")
     for _ in range(4):
-        qemu(KERNEL, apps=apps, fram=img)
+        finished_ok(qemu(KERNEL, apps=apps, fram=img))
     first = qemu(KERNEL, apps=apps, fram=img)
     second = qemu(KERNEL, apps=apps, fram=img)
+    finished_ok(first)
+    finished_ok(second)
     n1 = int(re.search(r"booted (\d+) time", first.output).group(1))
     n2 = int(re.search(r"booted (\d+) time", second.output).group(1))
     assert (n1, n2) == (5, 6)
@@ -117,7 +123,7 @@ def test_fresh_fram_boot_counter_starts_at_one_even_with_other_data(qemu):
     """A region that held something else (not a record) reads as no record."""
     apps = image(qemu.tmp_path, [tbf("boot_counter")])
     img = qemu.tmp_path / "junk.img"
-    img.write_bytes(bytes([0xFF]) * 32768)  # erased-looking chip: no regions
+    img.write_bytes(bytes([0xFF]) * qemu_tool.FRAM_SIZE)  # erased-looking chip: no regions
     boot = qemu(KERNEL, apps=str(apps), fram=str(img))
     finished_ok(boot)
     assert "booted 1 time" in boot.output
@@ -138,6 +144,7 @@ def test_nvs_demo_tour(qemu):
     assert "demo has run 1 times" in out
     assert "nvs_demo: tour complete" in out
     again = qemu(KERNEL, apps=apps, fram=fram(qemu))
+    finished_ok(again)
     assert "demo has run 2 times" in again.output
 
 
@@ -197,18 +204,26 @@ def test_apps_running_together_stay_isolated(qemu):
 
 
 def test_area_full_gives_nomem_to_the_app_that_does_not_fit(qemu):
-    """More apps with distinct write ids than the FRAM area has regions for
-    (8 apps, the board's process limit; 4 KiB regions on 32 KiB of FRAM):
-    those that fit get a region, the rest a clean NOMEM."""
-    apps = [repack(qemu.tmp_path, "nvs_noperm", f"nvs_fill{i}", write_id=0x4000 + i,
-                   read_ids=[0x4000 + i], modify_ids=[0x4000 + i]) for i in range(8)]
-    boot = qemu(KERNEL, apps=image(qemu.tmp_path, apps), fram=fram(qemu), timeout=60)
-    finished_ok(boot)
-    sizes = [int(x) for x in re.findall(r"^nvs_noperm: nvs_size: (-?\d+) ", boot.output, re.M)]
-    assert len(sizes) == 8
-    assert sizes.count(NVS_OK) >= 1
-    assert sizes.count(NVS_ERR_NOMEM) >= 1
-    assert sizes.count(NVS_OK) + sizes.count(NVS_ERR_NOMEM) == 8
+    """More apps with distinct write ids than the FRAM area has regions for:
+    exactly as many as fit get a region, every other one a clean NOMEM. The
+    area holds FRAM size / 4 KiB - 1 regions of 4 KiB (the directory and the
+    END record take less than one region: docs/nvstorage.md), so 7 on the
+    32 KiB FRAM. One boot holds at most 8 apps (the process limit), so boots
+    of 8 new owners each, on one FRAM, until one more than fits has asked."""
+    fit = qemu_tool.FRAM_SIZE // REGION_SIZE - 1
+    boots = fit // 8 + 1
+    sizes = []
+    for b in range(boots):
+        ids = [0x4000 + 8 * b + i for i in range(8)]
+        apps = [repack(qemu.tmp_path, "nvs_noperm", f"nvs_fill{i:02x}", write_id=i, read_ids=[i],
+                       modify_ids=[i]) for i in ids]
+        boot = qemu(KERNEL, apps=image(qemu.tmp_path, apps), fram=fram(qemu), timeout=60)
+        finished_ok(boot)
+        got = [int(x) for x in re.findall(r"^nvs_noperm: nvs_size: (-?\d+) ", boot.output, re.M)]
+        assert len(got) == 8
+        sizes += got
+    assert sizes.count(NVS_OK) == fit
+    assert sizes.count(NVS_ERR_NOMEM) == len(sizes) - fit
     assert "no room left for a storage region (NOMEM)" in boot.output
 
 
@@ -218,9 +233,10 @@ def test_missing_fram_chip_is_an_error_not_a_crash(qemu):
     boot = qemu(KERNEL, apps=image(qemu.tmp_path, [app]), fram=None)
     finished_ok(boot)
     res = probe_results(boot.output, "nvs_noperm")
-    assert res["nvs_size"] < 0
-    assert res["nvs_read"] < 0 and res["nvs_write"] < 0
-    assert res["nvs_record_save"] < 0
+    # The contract's error for a device that is not there: FAIL, everywhere.
+    assert res["nvs_size"] == NVS_ERR_FAIL
+    assert res["nvs_read"] == NVS_ERR_FAIL and res["nvs_write"] == NVS_ERR_FAIL
+    assert res["nvs_record_save"] == NVS_ERR_FAIL
 
 
 def test_stress_twice_on_the_same_fram(qemu):

@@ -9,7 +9,7 @@ import re
 
 from qemu_env import KERNEL, app_image
 
-LIMIT_CHECKS = 24  # apps/limits/main.c
+LIMIT_CHECKS = 38  # apps/limits/main.c
 
 
 def test_every_limit_at_and_one_past(qemu):

@@ -15,11 +15,11 @@ import tarfile
 
 import pytest
 
-from qemu_env import BUILD, ROOT
+from qemu_env import BOARD, BUILD, ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import tablib  # noqa: E402
-from qemu import FRAM_SIZE  # noqa: E402
+from qemu import DEFAULT_BOARD, FRAM_SIZE  # noqa: E402
 
 HELLO_ELF = os.path.join(BUILD, "apps", "hello.elf")
 PACK = os.path.join(ROOT, "tools", "tbf_pack.py")
@@ -29,10 +29,12 @@ MAKE_TIMEOUT = 300  # seconds; a cold app build on a loaded machine
 
 def make(*args, cwd=ROOT):
     """Run make as a user would: without the variables of an outer make
-    (`make test` runs us), so nothing is inherited by accident."""
+    (`make test` runs us), so nothing is inherited by accident. On a board
+    other than the default, as its user would: with BOARD=."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
-    proc = subprocess.run(["make", "--no-print-directory", *args], cwd=cwd, env=env,
+    board = [] if BOARD == DEFAULT_BOARD else [f"BOARD={BOARD}"]
+    proc = subprocess.run(["make", "--no-print-directory", *board, *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=MAKE_TIMEOUT,
                           stdin=subprocess.DEVNULL)
     proc.out = proc.stdout + proc.stderr
@@ -92,8 +94,10 @@ def test_wrong_size_image_hint_names_that_image(tmp_path):
 
 def test_fram_reset_wipes_the_named_image_only(tmp_path):
     build = tmp_path / "build"
-    build.mkdir()
-    default = build / "fram.img"
+    # The board's default image: build/fram.img, or build/<board>/fram.img.
+    kbuild = build if BOARD == DEFAULT_BOARD else build / BOARD
+    kbuild.mkdir(parents=True)
+    default = kbuild / "fram.img"
     other = tmp_path / "other.img"
     pattern = bytes(i & 0xFF for i in range(FRAM_SIZE))
     default.write_bytes(pattern)

@@ -1,6 +1,7 @@
 /*
  * Fault status decoding for ARMv7-M (CFSR and HFSR bits, MMFAR, BFAR):
- * only on the report path of a fault, never on a hot path.
+ * only on the report path of a fault, never on a hot path. ARMv8-M's
+ * (kernel/arch/armv8m/fault_decode.c) adds the stack-limit bit.
  */
 #include <stdint.h>
 

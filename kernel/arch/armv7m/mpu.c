@@ -60,6 +60,19 @@ bool arch_mpu_region_ok(uint32_t base, uint32_t size)
            (base & (size - 1)) == 0;
 }
 
+bool arch_mpu_ram_block(uint32_t need, uint32_t *size, uint32_t *align)
+{
+    uint32_t sz = 1u << MPU_MIN_REGION_LOG2;
+
+    while (sz < need && sz < 0x80000000u)
+        sz <<= 1;
+    if (sz < need)
+        return false;
+    *size = sz;
+    *align = sz; /* a PMSAv7 region is aligned to its size */
+    return true;
+}
+
 uint32_t arch_mpu_ram_granule(uint32_t ram_size)
 {
     return ram_size >= (1u << MPU_MIN_SUBREGION_LOG2) ? ram_size / MPU_SUBREGIONS : ram_size;

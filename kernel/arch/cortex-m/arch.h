@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/arch/cortex-m/scb.h"
+
 /* Why the CPU came back from a process to the kernel thread, or (from the
  * kernel's exception-time calls) what the exception handler does next. */
 enum arch_trap {
@@ -64,6 +66,7 @@ struct arch_frame {
  * returns TRAP_NONE (resume it), TRAP_SWITCH (switch to arch_next_ctx) or
  * a trap for the kernel thread. */
 enum arch_trap syscall_entry(struct arch_frame *frame);
+enum arch_trap syscall_yield(struct arch_frame *frame); /* class 0 only */
 enum arch_trap sched_timeslice_end(void);
 
 /* The context running now, and the one a TRAP_SWITCH goes to. */
@@ -87,16 +90,52 @@ const struct arch_fault *arch_last_fault(void);
 /* Print the fault status through the log (decoded by the MPU layer). */
 void arch_log_fault_status(const struct arch_fault *f);
 
-/* Timeslice budget on SysTick: resume counting down `cycles`; pause
- * returns what is left (0 if it ran out). sched_timeslice_end() is called
- * when a process's budget runs out. */
-void arch_slice_resume(uint32_t cycles);
-uint32_t arch_slice_pause(void);
+/* Timeslice budget on SysTick: resume counting down `cycles` (at most
+ * SYSTICK_RVR_MAX); pause returns what is left (0 if it ran out).
+ * sched_timeslice_end() is called when a process's budget runs out.
+ * Inline: every switch uses both. */
+static inline __attribute__((always_inline)) void arch_slice_resume(uint32_t cycles)
+{
+    SYSTICK->rvr = cycles;
+    SYSTICK->cvr = 0; /* any write: reload from rvr on the next tick */
+    SYSTICK->csr = SYSTICK_CSR_ENABLE | SYSTICK_CSR_TICKINT | SYSTICK_CSR_CLKSOURCE;
+}
+
+static inline __attribute__((always_inline)) uint32_t arch_slice_pause(void)
+{
+    uint32_t left = SYSTICK->cvr;
+
+    SYSTICK->csr = 0;
+    if ((SCB->icsr & ICSR_PENDSTSET) != 0) {
+        /* Ran out, not taken yet (we are in a handler of its priority). */
+        SCB->icsr = ICSR_PENDSTCLR;
+        left = 0;
+    }
+    return left;
+}
+
+/* True (once) if SysTick fired while the kernel thread ran, i.e. the
+ * budget of the process it last ran out just around a trap or an entry. */
+extern volatile bool arch_slice_ran_out;
+static inline bool arch_slice_take_ran_out(void)
+{
+    bool was = arch_slice_ran_out;
+
+    arch_slice_ran_out = false;
+    return was;
+}
 
 /* MPU. Regions for one process: its flash image (read/execute) and the
- * accessible part of its RAM block (read/write, no execute). */
+ * accessible part of its RAM block (read/write, no execute). What a region
+ * may be depends on the MPU layer: PMSAv7 (kernel/arch/armv7m/) needs a
+ * power-of-two size aligned to itself, PMSAv8 (kernel/arch/armv8m/) 32-byte
+ * multiples; on ARMv8-M the words also carry the process's stack limit
+ * (PSPLIM = ram_base), loaded with them. */
 void arch_mpu_init(void);
 bool arch_mpu_region_ok(uint32_t base, uint32_t size);
+/* The RAM block for a process that needs `need` bytes: its size (>= need)
+ * and the alignment of its base. False if no block can hold that much. */
+bool arch_mpu_ram_block(uint32_t need, uint32_t *size, uint32_t *align);
 void arch_mpu_compute(struct arch_mpu_regions *out, uint32_t flash_base, uint32_t flash_size,
                       uint32_t ram_base, uint32_t ram_size, uint32_t ram_accessible);
 /* Load r into the MPU now (the running process's break moved); switches
@@ -106,15 +145,21 @@ void arch_mpu_load(const struct arch_mpu_regions *r);
 uint32_t arch_mpu_ram_granule(uint32_t ram_size);
 
 /* Interrupts. Device IRQs are masked in the NVIC by the top half and
- * re-enabled by the bottom half (arch_irq_enable) once serviced. While a
- * process runs arch_irq_pending is 0: an interrupt taken from a process
- * traps to the kernel, and entering a process with one pending returns at
- * once with TRAP_INTERRUPT. */
+ * re-enabled by the bottom half (arch_irq_enable) once serviced. An
+ * interrupt taken from a process traps to the kernel; one taken while the
+ * kernel thread runs is served before the next process runs, or at its
+ * next system call when it came in just as the kernel entered it.
+ * ARCH_NUM_IRQS, the board's number of interrupt lines, comes from the
+ * build (boards/<board>/board.mk): one bit per line in arch_irq_lines (32
+ * lines a word), and bit w of arch_irq_pending says word w has one set, so
+ * "anything pending?" stays one load whatever the number of lines. */
+#define ARCH_IRQ_WORDS ((ARCH_NUM_IRQS + 31) / 32)
 void arch_irq_enable(unsigned irq);
 void arch_irq_disable(unsigned irq);
-bool arch_irq_take_pending(unsigned irq);  /* true once per top-half hit */
-extern volatile uint32_t arch_irq_pending; /* one bit per interrupt line */
-static inline bool arch_irq_any_pending(void)
+bool arch_irq_take_pending(unsigned irq); /* true once per top-half hit */
+extern volatile uint32_t arch_irq_lines[ARCH_IRQ_WORDS];
+extern volatile uint32_t arch_irq_pending; /* one bit per nonzero word of arch_irq_lines */
+static inline __attribute__((always_inline)) bool arch_irq_any_pending(void)
 {
     return arch_irq_pending != 0;
 }

@@ -3,8 +3,9 @@
  *
  * Interrupt model: the top half (IRQ_Handler in switch.S, then
  * arch_irq_top_half here) masks the interrupt in the NVIC and sets its bit
- * in `arch_irq_pending`. The kernel loop asks arch_irq_take_pending() for each
- * device it owns, runs the bottom half in thread mode, and unmasks it.
+ * in `arch_irq_lines` (and its word's bit in `arch_irq_pending`). The kernel loop asks
+ * arch_irq_take_pending() for each device it owns, runs the bottom half in thread mode, and unmasks
+ * it.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,48 +13,57 @@
 #include "kernel/arch/cortex-m/arch.h"
 #include "kernel/arch/cortex-m/scb.h"
 
+volatile uint32_t arch_irq_lines[ARCH_IRQ_WORDS];
 volatile uint32_t arch_irq_pending;
-/* The budget ran out while the kernel thread was running (between a trap
- * and arch_slice_pause). */
-static volatile bool slice_ran_out;
+volatile bool arch_slice_ran_out;
+
+/* Interrupt line -> its word in the NVIC's and our bitmaps, and its bit. */
+#define IRQ_WORD(irq) ((irq) / 32u)
+#define IRQ_BIT(irq)  (1u << ((irq) % 32u))
 
 void arch_irq_top_half(uint32_t irq);
 void arch_irq_top_half(uint32_t irq)
 {
-    if (irq < 32) {
-        NVIC_ICER0[0] = 1u << irq;
-        arch_irq_pending |= 1u << irq;
+    if (irq < ARCH_NUM_IRQS) {
+        NVIC_ICER[IRQ_WORD(irq)] = IRQ_BIT(irq);
+        arch_irq_lines[IRQ_WORD(irq)] |= IRQ_BIT(irq);
+        arch_irq_pending |= 1u << IRQ_WORD(irq);
     }
 }
 
-/* SysTick taken while the kernel thread ran (switch.S). */
+/* SysTick taken while the kernel thread ran (switch.S): between a resume
+ * and the entry into the process, or between a trap and the pause. The
+ * budget counts as used up; SysTick keeps counting (it reloaded), so a
+ * process entered now still gets preempted. */
 void arch_systick_in_kernel(void);
 void arch_systick_in_kernel(void)
 {
-    slice_ran_out = true;
-    SYSTICK->csr = 0;
+    arch_slice_ran_out = true;
 }
 
 void arch_irq_enable(unsigned irq)
 {
-    NVIC_ISER0[0] = 1u << irq;
+    NVIC_ISER[IRQ_WORD(irq)] = IRQ_BIT(irq);
 }
 
 void arch_irq_disable(unsigned irq)
 {
-    NVIC_ICER0[0] = 1u << irq;
+    NVIC_ICER[IRQ_WORD(irq)] = IRQ_BIT(irq);
 }
 
 bool arch_irq_take_pending(unsigned irq)
 {
-    uint32_t bit = 1u << irq;
+    volatile uint32_t *word = &arch_irq_lines[IRQ_WORD(irq)];
+    uint32_t bit = IRQ_BIT(irq);
     bool was;
 
-    if ((arch_irq_pending & bit) == 0)
+    if ((*word & bit) == 0)
         return false; /* the common case, and only a top half sets bits */
     __asm__ volatile("cpsid i" ::: "memory");
-    was = (arch_irq_pending & bit) != 0;
-    arch_irq_pending &= ~bit;
+    was = (*word & bit) != 0;
+    *word &= ~bit;
+    if (*word == 0)
+        arch_irq_pending &= ~(1u << IRQ_WORD(irq));
     __asm__ volatile("cpsie i" ::: "memory");
     return was;
 }
@@ -63,33 +73,9 @@ void arch_wait_for_interrupt(void)
     /* With interrupts masked, WFI still wakes on a pending interrupt; the
      * check and the sleep are atomic, so no wake-up is lost in between. */
     __asm__ volatile("cpsid i" ::: "memory");
-    if (arch_irq_pending == 0)
+    if (!arch_irq_any_pending())
         __asm__ volatile("wfi" ::: "memory");
     __asm__ volatile("cpsie i" ::: "memory");
-}
-
-void arch_slice_resume(uint32_t cycles)
-{
-    if (cycles > SYSTICK_RVR_MAX)
-        cycles = SYSTICK_RVR_MAX;
-    SYSTICK->rvr = cycles;
-    SYSTICK->cvr = 0; /* any write: reload from rvr on the next tick */
-    SYSTICK->csr = SYSTICK_CSR_ENABLE | SYSTICK_CSR_TICKINT | SYSTICK_CSR_CLKSOURCE;
-}
-
-uint32_t arch_slice_pause(void)
-{
-    uint32_t left = SYSTICK->cvr;
-
-    SYSTICK->csr = 0;
-    /* Ran out but not taken yet (we are in a handler of the same
-     * priority), or taken while the kernel thread ran: nothing left. */
-    if (slice_ran_out || (SCB->icsr & ICSR_PENDSTSET) != 0) {
-        SCB->icsr = ICSR_PENDSTCLR;
-        slice_ran_out = false;
-        left = 0;
-    }
-    return left;
 }
 
 /* The five consecutive MPU registers the precomputed words go to (the same

@@ -48,6 +48,12 @@ void arch_record_fault(uint32_t ipsr);
 void arch_record_fault(uint32_t ipsr)
 {
     capture(&last_fault, ipsr);
+    /* A fault while stacking an `svc` (the stack ran out: PSPLIM on ARMv8-M,
+     * an MPU fault on ARMv7-M) leaves the SVCall pending; it must not fire
+     * later in the kernel thread, where it would look like the kernel's own
+     * `svc` that enters a process. The faulting call is abandoned with the
+     * process. */
+    SCB->shcsr &= ~SHCSR_SVCALLPENDED;
 }
 
 const struct arch_fault *arch_last_fault(void)

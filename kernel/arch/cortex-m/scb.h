@@ -15,10 +15,11 @@ struct scb_regs {
 };
 #define SCB ((struct scb_regs *)0xE000ED00u)
 
-#define SHCSR_MEMFAULTENA (1u << 16)
-#define SHCSR_BUSFAULTENA (1u << 17)
-#define SHCSR_USGFAULTENA (1u << 18)
-#define CCR_DIV_0_TRP     (1u << 4)
+#define SHCSR_SVCALLPENDED (1u << 15)
+#define SHCSR_MEMFAULTENA  (1u << 16)
+#define SHCSR_BUSFAULTENA  (1u << 17)
+#define SHCSR_USGFAULTENA  (1u << 18)
+#define CCR_DIV_0_TRP      (1u << 4)
 
 #define CFSR_IACCVIOL    (1u << 0)
 #define CFSR_DACCVIOL    (1u << 1)
@@ -37,6 +38,7 @@ struct scb_regs {
 #define CFSR_INVSTATE    (1u << 17)
 #define CFSR_INVPC       (1u << 18)
 #define CFSR_NOCP        (1u << 19)
+#define CFSR_STKOF       (1u << 20) /* ARMv8-M only; reserved (0) on ARMv7-M */
 #define CFSR_UNALIGNED   (1u << 24)
 #define CFSR_DIVBYZERO   (1u << 25)
 
@@ -70,7 +72,8 @@ struct systick_regs {
 #define ICSR_PENDSTSET (1u << 26)
 #define ICSR_PENDSVSET (1u << 28)
 
-#define NVIC_ISER0 ((volatile uint32_t *)0xE000E100u)
-#define NVIC_ICER0 ((volatile uint32_t *)0xE000E180u)
+/* Indexed by interrupt line / 32. */
+#define NVIC_ISER ((volatile uint32_t *)0xE000E100u)
+#define NVIC_ICER ((volatile uint32_t *)0xE000E180u)
 
 #endif /* KERNEL_ARCH_SCB_H */

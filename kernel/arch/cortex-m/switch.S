@@ -63,15 +63,21 @@ arch_next_ctx:                          /* where a TRAP_SWITCH goes */
 
     .text
 
-/* Load the five MPU words at \ctx+CTX_MPU into RNR and the two region
- * register pairs. Clobbers r4-r8 and \tmp (the caller reloads r4-r8). */
-    .macro LOAD_MPU ctx, tmp
-    add     \tmp, \ctx, #CTX_MPU        /* the context's precomputed MPU words */
-    ldmia   \tmp, {r4-r8}               /* RNR, then base/attribute of region 0 and 1 */
-    ldr     \tmp, =MPU_RNR              /* five consecutive MPU registers */
-    stmia   \tmp, {r4-r8}               /* program both process regions at once */
-    dsb                                 /* the writes complete before the process runs */
+/* \out = nonzero if the kernel has work: a device interrupt's bottom half
+ * or a deferred call (what sched_kernel_work_pending() reads). */
+    .macro KERNEL_WORK out, tmp
+    ldr     \out, =deferred_count
+    ldr     \out, [\out]               /* deferred calls pending */
+    ldr     \tmp, =arch_irq_pending
+    ldr     \tmp, [\tmp]               /* interrupts awaiting their bottom half */
+    orrs    \out, \out, \tmp
     .endm
+
+/* LOAD_MPU ctx, tmp: load the context's precomputed MPU words (at
+ * \ctx+CTX_MPU) into the MPU; clobbers r4-r8 and \tmp. Defined by the MPU
+ * layer (ARCH_MPU_SWITCH, from the build: kernel/arch/<mpu>/mpu_switch.inc),
+ * since what a switch loads differs: ARMv8-M also sets the stack limit. */
+#include ARCH_MPU_SWITCH
 
 /* enum arch_trap arch_switch_to_user(struct arch_context *ctx) */
     .global arch_switch_to_user
@@ -102,16 +108,11 @@ arch_switch_to_user:
     .type PendSV_Handler, %function
     .thumb_func
 PendSV_Handler:
-    ldr     r0, =arch_irq_pending
-    ldr     r0, [r0]                    /* an interrupt came in since the kernel looked? */
-    cbnz    r0, 1f                      /* then back to the kernel before the process runs */
     movs    r0, #CONTROL_NPRIV
     msr     control, r0                 /* thread mode unprivileged */
     isb
     ldr     lr, =EXC_RETURN_PSP
     bx      lr                          /* into the process */
-1:  movs    r1, #TRAP_INTERRUPT
-    b       trap_to_kernel              /* saves what arch_switch_to_user loaded */
     .size PendSV_Handler, . - PendSV_Handler
 
 /* Save the interrupted process and return to the kernel thread.
@@ -175,19 +176,22 @@ SVC_Handler:
 #if KERNEL_FASTPATH
     ldr     r1, [r0, #F_PC]             /* its return address, just past the svc */
     ldrb    r1, [r1, #-2]               /* the svc's immediate: the system call class */
+    cbz     r1, fast_yield              /* SYSCALL_YIELD is 0 */
     cmp     r1, #SYSCALL_COMMAND
     beq     fast_command
-    cbnz    r1, general                 /* yield (0) falls through, the rest go to C */
+    b       general                     /* the rest go to C */
 
 /* yield-no-wait with no upcall queued: clear the caller's flag byte (if it
  * gave one inside its RAM) and return. Anything else: the general path. */
 fast_yield:
     ldr     r2, [r0, #F_R0]             /* yield variant */
-    cbnz    r2, general                 /* wait or wait-for: the general path */
+    cbnz    r2, yield_c                 /* wait or wait-for: in C */
     ldr     r3, =arch_current_ctx
     ldr     r3, [r3]                    /* the running process (its context comes first) */
     ldrb    r2, [r3, #PROC_OFF_QUEUE_LEN]
-    cbnz    r2, general                 /* an upcall to run: the general path delivers it */
+    cbnz    r2, yield_c                 /* an upcall to run: C delivers it */
+    KERNEL_WORK r2, r1
+    cbnz    r2, yield_c                 /* kernel work: C traps for it */
     ldr     r1, [r0, #F_R1]             /* address of the "upcall ran" flag, or 0 */
     cbz     r1, 1f                      /* none given */
     ldr     r2, [r3, #PROC_OFF_RAM_START]
@@ -228,13 +232,20 @@ fast_command:
     cmp     r0, #RET_SUCCESS
     it      ne
     strne   r1, [r5, #F_R1]             /* r1 = value, if the variant has one */
-    ldr     r0, =deferred_count
-    ldr     r0, [r0]                    /* did the capsule leave kernel work? */
+    KERNEL_WORK r0, r1                  /* did the capsule (or an interrupt) leave work? */
     pop     {r1, r4, r5, lr}            /* the process's r4, r5; EXC_RETURN */
     cbnz    r0, 2f
     bx      lr                          /* no: straight back to the caller */
 2:  movs    r1, #TRAP_SYSCALL_DONE
     b       trap_to_kernel              /* yes: the kernel thread runs it first */
+
+/* Every other yield: syscall_yield() in C, which may block the caller
+ * and switch. */
+yield_c:
+    push    {r4, lr}                    /* EXC_RETURN; r4 keeps MSP 8-aligned */
+    bl      syscall_yield
+    pop     {r4, lr}
+    b       dispatch_trap
 #endif
 
 /* Every other call: syscall_entry() in C. */

@@ -11,7 +11,8 @@
 #include "kernel/arch/cortex-m/arch.h"
 #include "kernel/arch/cortex-m/scb.h"
 
-#define NUM_EXTERNAL_IRQS 32
+/* The board's interrupt lines (ARCH_NUM_IRQS, from boards/<board>/board.mk). */
+#define NUM_EXTERNAL_IRQS ARCH_NUM_IRQS
 
 int main(void);
 void Reset_Handler(void);

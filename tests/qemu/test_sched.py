@@ -1,0 +1,60 @@
+"""Scheduling policy (docs/abi.md, "Scheduling"): a process woken by an
+upcall runs at the next scheduling point, CPU-bound processes share the CPU
+evenly, and sleeping does not buy a bigger share.
+
+One sleeper (apps/bench_wake: 1,000 alarm sleeps) among seven CPU-bound
+spinners (apps/bench_fair, all stopped at the same alarm tick), under
+-icount so that every figure is an instruction count: 1 alarm tick = 40
+instructions, one timeslice = BOARD_TIMESLICE_CYCLES = 250,000 ticks.
+Round robin that puts the woken process at the back of the queue makes it
+wait for the six other spinners' full slices (1,500,000 ticks)."""
+import re
+
+from qemu_env import KERNEL, app_image
+
+SPINNERS = 7
+TIMESLICE_TICKS = 250_000  # boards/mps2-an385/board.h: 10 ms at 25 MHz
+SWITCH_TICKS = 25          # one switch, generously: 1,000 instructions
+FAIR_SPREAD = 0.10         # spinners within 10% of each other
+
+WAKE = re.compile(r"BENCH wake_latency_max_ticks=(\d+) wakeups=(\d+) mean_ticks=(\d+)")
+TURNS = re.compile(r"bench_fair@([0-9a-f]{8}): turns (\d+)")
+
+
+def run_mix(qemu, kernel=KERNEL):
+    image = app_image(qemu.tmp_path / "apps.bin", "bench_wake", *["bench_fair"] * SPINNERS)
+    boot = qemu(kernel, apps=image, icount=True, timeout=240)
+    assert not boot.timed_out
+    assert boot.status == 0, "an app failed"
+    wake = WAKE.search(boot.output)
+    turns = {slot: int(n) for slot, n in TURNS.findall(boot.output)}
+    assert wake and len(turns) == SPINNERS
+    return int(wake.group(1)), int(wake.group(2)), int(wake.group(3)), turns
+
+
+def test_sleeper_among_spinners_runs_within_one_switch_and_spinners_share_evenly(qemu):
+    worst, wakeups, mean, turns = run_mix(qemu)
+    assert wakeups == 1000
+    # The woken process runs at the next scheduling point, not after the
+    # others' slices: at most one timeslice plus one switch, ever.
+    assert worst <= TIMESLICE_TICKS + SWITCH_TICKS, f"worst sleep-to-run latency {worst} ticks"
+    # Fairness among the CPU-bound ones over the whole run.
+    spread = (max(turns.values()) - min(turns.values())) / min(turns.values())
+    assert spread <= FAIR_SPREAD, f"spinners' shares differ by {spread:.1%}: {turns}"
+    print(f"\nwake-up latency: worst {worst} ticks, mean {mean} ticks; "
+          f"spinners' spread {spread:.1%}")
+
+
+def test_sleeping_and_waking_often_buys_no_bigger_share(qemu):
+    """A spinner that naps one tick every 4,096 turns (thousands of wake-ups,
+    each one to the front of the queue) still gets no more CPU than the
+    spinners that never sleep."""
+    image = app_image(qemu.tmp_path / "apps.bin", "bench_sleepy", *["bench_fair"] * (SPINNERS - 1))
+    boot = qemu(KERNEL, apps=image, icount=True, timeout=240)
+    assert not boot.timed_out and boot.status == 0
+    sleepy = re.search(r"bench_sleepy@[0-9a-f]{8}: turns (\d+)", boot.output)
+    turns = [int(n) for _, n in TURNS.findall(boot.output)]
+    assert sleepy and len(turns) == SPINNERS - 1
+    assert int(sleepy.group(1)) <= max(turns) * (1 + FAIR_SPREAD), \
+        f"the napping spinner got {int(sleepy.group(1))} turns, the others {turns}"
+    print(f"\nnapping spinner {sleepy.group(1)} turns; the others {min(turns)}..{max(turns)}")
