@@ -35,4 +35,14 @@
 #define BOARD_RESTART_LIMIT    3u      /* a faulting app is restarted this often */
 #define BOARD_NVS_REGION_SIZE  4096u   /* data bytes of each app's storage region */
 
+/* The part of the FRAM the storage capsule manages: all of it, unless a test
+ * build leaves guard bytes at both ends (-DBOARD_NVS_AREA_GUARD=512, the
+ * power-cut kernel variants): tools/powercut.py then checks that no write
+ * ever lands outside the area. */
+#ifndef BOARD_NVS_AREA_GUARD
+#define BOARD_NVS_AREA_GUARD 0u
+#endif
+#define BOARD_NVS_AREA_START BOARD_NVS_AREA_GUARD
+#define BOARD_NVS_AREA_LEN   (BOARD_FRAM_SIZE - 2u * BOARD_NVS_AREA_GUARD)
+
 #endif /* BOARDS_MPS2_AN505_BOARD_H */

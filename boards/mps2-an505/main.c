@@ -100,8 +100,8 @@ int main(void)
     arch_mpu_init();
     struct nvs_config storage = {
         .dev = board_fram_init(),
-        .area_start = 0,
-        .area_len = BOARD_FRAM_SIZE,
+        .area_start = BOARD_NVS_AREA_START,
+        .area_len = BOARD_NVS_AREA_LEN,
         .region_size = BOARD_NVS_REGION_SIZE,
     };
     cmsdk_alarm_init(&timer, TIMER1_BASE, TIMER0_BASE, TIMER0_IRQ, BOARD_SYSCLK_HZ);
