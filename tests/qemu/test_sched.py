@@ -10,7 +10,20 @@ Round robin that puts the woken process at the back of the queue makes it
 wait for the six other spinners' full slices (1,500,000 ticks)."""
 import re
 
-from qemu_env import KERNEL, app_image
+import pytest
+
+from qemu_env import ARCH, KERNEL, app_image
+
+# Both runs are 1.6 G instructions of CPU-bound apps. On mps2-an385 each
+# takes about 20 s of wall time; on mps2-an505 it did not end within 240 s
+# (QEMU emulates the M33's memory accesses much more slowly here, most
+# likely because PMSAv8 blocks packed at 32-byte boundaries put MPU region
+# edges inside QEMU's 1 KiB pages, which sends every access to such a page
+# down QEMU's slow path). The scheduler is the same code on both boards
+# (kernel/sched.c, kernel/arch/cortex-m/), so the policy is tested once.
+pytestmark = pytest.mark.skipif(
+    ARCH != "armv7m", reason="1.6 G-instruction scheduling runs: mps2-an385 only (QEMU too slow "
+    "on mps2-an505: over 240 s each)")
 
 SPINNERS = 7
 TIMESLICE_TICKS = 250_000  # boards/mps2-an385/board.h: 10 ms at 25 MHz
