@@ -46,7 +46,7 @@ endif
 # error names the app), then lay out every image; a malformed TBF, or a TAB
 # without a good TBF for TOCK_ARCH, stops it here: nothing boots.
 define build_image
-@set -e; images=""; \
++@set -e; images=""; \
 	for a in $(2); do \
 	    case "$$a" in \
 	    *.tbf|*.tab) images="$$images $$a" ;; \
@@ -69,7 +69,7 @@ run-image: $(SETUP_STAMP) | $(BUILD)/
 # Apps are built one after another (each app's make may still use -j):
 # they share the runtime archive build/apps/libuserland.a.
 apps: $(SETUP_STAMP) newlib
-	@failed=""; \
+	+@failed=""; \
 	for d in $(APP_DIRS); do \
 	    $(call APP_MAKE,$$d) || { echo "error: app $$d failed to build" >&2; \
 	                              failed="$$failed $$d"; }; \

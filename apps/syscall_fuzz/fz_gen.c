@@ -23,6 +23,15 @@
 #define RESULT_UNTOUCHED  0xa5u
 #define DRAIN_MAX         64u /* more than any upcall queue holds */
 #define PERCENT           100u
+#define FIXED_READS       8u /* fz_fixed_reads: storage reads into the scratch */
+
+/* Where yield-no-wait's result byte goes when the fuzzer aims it at the
+ * scratch: a byte of ours that no allow ever covers (fz_pick_buf turns any
+ * buffer of ours outside the scratch into the scratch). Inside the scratch
+ * a storage read still pending from an earlier allow may land on it during
+ * the very yield, and the byte would then hold data, not 0/1: the kernel
+ * keeping both promises, not a violation. */
+static uint8_t yield_result;
 
 static volatile uint32_t upcalls_ran;
 
@@ -33,6 +42,17 @@ static void on_upcall(uint32_t a0, uint32_t a1, uint32_t a2, void *userdata)
     (void)a2;
     (void)userdata;
     upcalls_ran++;
+}
+
+static volatile bool read_done;
+
+static void on_read_done(uint32_t a0, uint32_t a1, uint32_t a2, void *userdata)
+{
+    (void)a0;
+    (void)a1;
+    (void)a2;
+    (void)userdata;
+    read_done = true;
 }
 
 static uint32_t real_fn(void)
@@ -143,6 +163,23 @@ static bool alarm_soon(struct fz_state *st)
     return !failed(&ret);
 }
 
+/* Yield-no-wait with its result byte at addr (redirected to yield_result if
+ * addr is in the scratch); checks the byte when it is ours. */
+static void yield_no_wait_at(struct fz_state *st, uint32_t addr)
+{
+    bool ours = addr >= (uint32_t)(uintptr_t)fz_scratch &&
+                addr < (uint32_t)(uintptr_t)fz_scratch + FZ_SCRATCH_SIZE;
+    struct fz_regs args =
+        regs4(YIELD_NO_WAIT, ours ? (uint32_t)(uintptr_t)&yield_result : addr, 0, 0);
+    struct fz_regs ret;
+
+    if (ours)
+        yield_result = RESULT_UNTOUCHED;
+    ret = issue(st, SYSCALL_YIELD, args);
+    if (ours)
+        check(st, yield_result <= 1, SYSCALL_YIELD, &args, &ret, "yield result byte not 0/1");
+}
+
 static void step_yield(struct fz_state *st)
 {
     uint32_t *rng = &st->rng;
@@ -164,19 +201,9 @@ static void step_yield(struct fz_state *st)
         issue(st, SYSCALL_YIELD, regs4(id, fz_rand(rng), fz_rand(rng), fz_rand(rng)));
         break;
     }
-    default: { /* yield-no-wait, result byte aimed anywhere */
-        struct fz_regs args = regs4(YIELD_NO_WAIT, fz_pick_addr(rng, &st->lay), 0, 0);
-        uint8_t *mine = NULL;
-        if (args.r[1] >= (uint32_t)(uintptr_t)fz_scratch &&
-            args.r[1] < (uint32_t)(uintptr_t)fz_scratch + FZ_SCRATCH_SIZE) {
-            mine = (uint8_t *)(uintptr_t)args.r[1];
-            *mine = RESULT_UNTOUCHED;
-        }
-        struct fz_regs ret = issue(st, SYSCALL_YIELD, args);
-        if (mine != NULL)
-            check(st, *mine <= 1, SYSCALL_YIELD, &args, &ret, "yield result byte not 0/1");
+    default: /* yield-no-wait, result byte aimed anywhere */
+        yield_no_wait_at(st, fz_pick_addr(rng, &st->lay));
         break;
-    }
     }
 }
 
@@ -312,6 +339,28 @@ bool fz_init(struct fz_state *st, uint32_t seed)
 {
     st->rng = seed != 0 ? seed : 1;
     return fz_layout_read(&st->lay);
+}
+
+void fz_fixed_reads(struct fz_state *st)
+{
+    for (uint32_t i = 0; i < FIXED_READS; i++) {
+        struct fz_regs ret = issue(st, SYSCALL_ALLOW_RW,
+                                   regs4(DRIVER_NVSTORAGE, NVS_ALLOW_RW_READ,
+                                         (uint32_t)(uintptr_t)fz_scratch, FZ_SCRATCH_SIZE));
+        if (failed(&ret))
+            return; /* no storage on this board or boot */
+        /* A function, not yield-wait-for: the read may end (and its
+         * upcall be run) inside the yield-no-wait below. */
+        issue(st, SYSCALL_SUBSCRIBE,
+              regs4(DRIVER_NVSTORAGE, NVS_UPCALL_READ, (uint32_t)(uintptr_t)on_read_done, 0));
+        read_done = false;
+        ret = issue(st, SYSCALL_COMMAND, regs4(DRIVER_NVSTORAGE, NVS_CMD_READ, 0, 0));
+        yield_no_wait_at(st, (uint32_t)(uintptr_t)fz_scratch + i);
+        while (!failed(&ret) && !read_done)
+            issue(st, SYSCALL_YIELD, regs4(YIELD_WAIT, 0, 0, 0));
+        issue(st, SYSCALL_SUBSCRIBE, regs4(DRIVER_NVSTORAGE, NVS_UPCALL_READ, 0, 0));
+        issue(st, SYSCALL_ALLOW_RW, regs4(DRIVER_NVSTORAGE, NVS_ALLOW_RW_READ, 0, 0));
+    }
 }
 
 void fz_step(struct fz_state *st)

@@ -58,6 +58,7 @@ void fz_stats_violation(struct fz_stats *s, unsigned cls, const struct fz_regs *
 {
     if (s->violations < FZ_KEEP_VIOLATIONS) {
         struct fz_violation *v = &s->kept[s->violations];
+        v->call = s->calls;
         v->cls = cls;
         v->args = *args;
         v->ret = *ret;
@@ -84,10 +85,11 @@ void fz_stats_print(const struct fz_stats *s, uint32_t seed)
     }
     for (unsigned i = 0; i < s->violations && i < FZ_KEEP_VIOLATIONS; i++) {
         const struct fz_violation *v = &s->kept[i];
-        printf("syscall_fuzz: VIOLATION %s: class %u args %08lx %08lx %08lx %08lx -> "
+        printf("syscall_fuzz: VIOLATION %s: call %lu, class %u args %08lx %08lx %08lx %08lx -> "
                "%08lx %08lx %08lx %08lx\n",
-               v->why, v->cls, (unsigned long)v->args.r[0], (unsigned long)v->args.r[1],
-               (unsigned long)v->args.r[2], (unsigned long)v->args.r[3], (unsigned long)v->ret.r[0],
-               (unsigned long)v->ret.r[1], (unsigned long)v->ret.r[2], (unsigned long)v->ret.r[3]);
+               v->why, (unsigned long)v->call, v->cls, (unsigned long)v->args.r[0],
+               (unsigned long)v->args.r[1], (unsigned long)v->args.r[2],
+               (unsigned long)v->args.r[3], (unsigned long)v->ret.r[0], (unsigned long)v->ret.r[1],
+               (unsigned long)v->ret.r[2], (unsigned long)v->ret.r[3]);
     }
 }

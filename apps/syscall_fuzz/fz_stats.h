@@ -26,6 +26,7 @@
 #define FZ_KEEP_VIOLATIONS 4u
 
 struct fz_violation {
+    uint32_t call; /* its index: 1 is the first call of the run */
     unsigned cls;
     struct fz_regs args;
     struct fz_regs ret;

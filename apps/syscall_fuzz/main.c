@@ -22,12 +22,13 @@ int main(void)
     static struct fz_state st;
     uint32_t next_report = FUZZ_PROGRESS;
 
+    printf("syscall_fuzz: seed %08lx, %lu calls\n", (unsigned long)FUZZ_SEED,
+           (unsigned long)FUZZ_CALLS);
     if (!fz_init(&st, FUZZ_SEED)) {
         printf("syscall_fuzz: cannot read the memory layout\n");
         return 2;
     }
-    printf("syscall_fuzz: seed %08lx, %lu calls\n", (unsigned long)FUZZ_SEED,
-           (unsigned long)FUZZ_CALLS);
+    fz_fixed_reads(&st);
     while (st.stats.calls < FUZZ_CALLS) {
         fz_step(&st);
         if (st.stats.calls >= next_report) {
