@@ -11,7 +11,14 @@ BENCH_JSON := $(KBUILD)/bench.json
 bench: $(SETUP_STAMP) kernel ktests apps
 	@$(PYTHON) tools/bench.py --board $(BOARD) --json $(BENCH_JSON) $(BENCH_ARGS)
 
-# `make bench-doc`: measure, then regenerate the tables of
-# docs/performance.md from the result (tools/bench_report.py).
-bench-doc: bench
-	@$(PYTHON) tools/bench_report.py --json $(BENCH_JSON)
+# `make bench-doc`: measure on every board (the default board first: its
+# figures are the main column), then regenerate the tables of
+# docs/performance.md from the results (tools/bench_report.py).
+BENCH_DOC_BOARDS := $(DEFAULT_BOARD) $(filter-out $(DEFAULT_BOARD),$(BOARDS))
+bench_json_of = $(if $(filter $(DEFAULT_BOARD),$(1)),$(BUILD),$(BUILD)/$(1))/bench.json
+
+bench-doc: $(SETUP_STAMP)
+	+@for b in $(BENCH_DOC_BOARDS); do \
+	    $(MAKE) --no-print-directory BOARD=$$b bench || exit 1; done
+	@$(PYTHON) tools/bench_report.py \
+	    $(foreach b,$(BENCH_DOC_BOARDS),--json $(b)=$(call bench_json_of,$(b)))

@@ -62,35 +62,34 @@ def verdict(value, target):
 
 
 def block_figures(runs):
-    main = runs[0][1]
+    """One row per figure: the main board's timed and traced counts, the
+    other boards' best count each, then before, target and verdict (for the
+    main board) and the reference columns."""
+    main_board, main = runs[0]
+    others = runs[1:]
+    suffix = f" {main_board}" if others else ""
+    header = ["figure (instructions)", f"timed{suffix} (app)", f"traced{suffix} (exact)",
+              *[b for b, _ in others], "before", "target", "verdict", *figs.REF_COLUMNS]
     rows = []
-    if len(runs) == 1:
-        header = ["figure (instructions)", "timed (app)", "traced (exact)", "before",
-                  "target", "verdict", *figs.REF_COLUMNS]
-        for f in figs.FIGURES:
-            timed = figs.lookup(main, f["timed"])
-            traced = figs.lookup(main, f["traced"])
-            target = f.get("target")
-            refs = f.get("refs", (None,) * len(figs.REF_COLUMNS))
-            best = traced if traced is not None else timed
-            rows.append([f["label"], num(timed), num(traced), num(f.get("before")),
-                         "" if target is None else f"<= {num(target)}",
-                         verdict(best, target), *[num(r) if r else "" for r in refs]])
-    else:
-        header = ["figure (instructions)", *[b for b, _ in runs], "target",
-                  *figs.REF_COLUMNS]
-        for f in figs.FIGURES:
-            cells = []
-            for _, r in runs:
-                traced = figs.lookup(r, f["traced"])
-                cells.append(num(traced if traced is not None else figs.lookup(r, f["timed"])))
-            target = f.get("target")
-            refs = f.get("refs", (None,) * len(figs.REF_COLUMNS))
-            rows.append([f["label"], *cells, "" if target is None else f"<= {num(target)}",
-                         *[num(r) if r else "" for r in refs]])
+    for f in figs.FIGURES:
+        timed = figs.lookup(main, f["timed"])
+        traced = figs.lookup(main, f["traced"])
+        other_cells = []
+        for _, r in others:
+            t = figs.lookup(r, f["traced"])
+            other_cells.append(num(t if t is not None else figs.lookup(r, f["timed"])))
+        target = f.get("target")
+        refs = f.get("refs", (None,) * len(figs.REF_COLUMNS))
+        best = traced if traced is not None else timed
+        rows.append([f["label"], num(timed), num(traced), *other_cells, num(f.get("before")),
+                     "" if target is None else f"<= {num(target)}",
+                     verdict(best, target), *[num(r) if r else "" for r in refs]])
     note = (f"\nReference columns: {figs.REF_SOURCE}. \"before\": measured before the "
-            "hot-path work, as recorded in the hot-path issue.\n")
-    return table(header, rows) + note if rows else ""
+            "hot-path work, as recorded in the hot-path issue.")
+    if others:
+        note += (" Columns of other boards: the traced count where there is one, else "
+                 "the timed one; the verdict is the main board's.")
+    return table(header, rows) + note + "\n" if rows else ""
 
 
 def block_footprint(runs):
@@ -180,6 +179,17 @@ def block_kv(runs):
 SCALE_KEY = re.compile(r"^(.*?)[._]n(\d+)$")
 
 
+SCALE_LABELS = {
+    "alarm_roundtrip": "alarm round trip, traced (instructions)",
+    "alarm_roundtrip_timed": "alarm round trip, timed in the app (instructions)",
+    "wakeup_switch": "switch on wake-up, traced (instructions)",
+    "wake_latency_max": "sleep-to-run latency among N - 1 spinners, worst (alarm ticks)",
+    "wake_latency_mean": "sleep-to-run latency among N - 1 spinners, mean (alarm ticks)",
+    "storage_read_64": "64-byte nvs_read beside N - 1 processes (instructions)",
+    "storage_write_64": "64-byte nvs_write beside N - 1 processes (instructions)",
+}
+
+
 def block_scale(runs):
     scale = runs[0][1].get("scale")
     if not scale:
@@ -191,8 +201,14 @@ def block_scale(runs):
             series.setdefault(m.group(1), {})[int(m.group(2))] = value
             counts.add(int(m.group(2)))
     ns = sorted(counts)
-    rows = [[name, *[num(v.get(n)) for n in ns]] for name, v in sorted(series.items())]
-    return table(["figure", *[f"N = {n}" for n in ns]], rows)
+    order = [k for k in SCALE_LABELS if k in series] + sorted(set(series) - set(SCALE_LABELS))
+    rows = [[SCALE_LABELS.get(name, name), *[num(series[name].get(n)) for n in ns]]
+            for name in order]
+    out = table(["figure", *[f"N = {n}" for n in ns]], rows)
+    scan = scale.get("boot_scan_per_region")
+    if scan is not None:
+        out += f"\nBoot scan of the storage capsule: {num(scan)} instructions per region.\n"
+    return out
 
 
 def block_where(runs):

@@ -16,24 +16,47 @@ for good). Figures, in instructions (docs/performance.md):
                             bench_rt's first instruction after its sleep
                             (median of the ~200 wake-ups)
 
-The idle processes never exit, so each run is stopped once bench_rt is done.
-Called from tools/bench.py (measure(result) fills result["scale"]); also
-runnable alone: bench_scale.py [--json out.json].
+  wake_latency_max.nN,      sleep-to-run latency among CPU-bound apps, in
+  wake_latency_mean.nN      alarm ticks (40 instructions each): apps/bench_wake
+                            (1,000 sleeps of 500 ticks, each measured from
+                            the instant the alarm was due to the moment it
+                            reads the clock again) beside N - 1 apps/bench_fair
+                            spinners
+  storage_read_64.nN,       one 64-byte nvs_read / nvs_write in
+  storage_write_64.nN       apps/bench_storage (timed in the app, FRAM
+                            transfer included) beside N - 1 bench_idle
+  boot_scan_per_region      the boot (reset to the first app instruction)
+                            over an FRAM holding SCAN_REGIONS regions, minus
+                            the same boot over an empty FRAM, divided by
+                            SCAN_REGIONS: what the storage capsule's boot
+                            scan costs per region
+
+The idle and spinning processes never exit, so each run is stopped once the
+measuring app has printed its figures. Called from tools/bench.py
+(measure(result) fills result["scale"]); also runnable alone:
+bench_scale.py [--json out.json].
 """
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
+import fram_inspect  # noqa: E402
 import qemu as qemu_tool  # noqa: E402
 
 COUNTS = (2, 4, 8)
-TIMED = "BENCH alarm_roundtrip_timed="
-TIMEOUT = 120  # wall seconds for one run
+TIMED = re.compile(r"^BENCH alarm_roundtrip_timed=(\S+)")
+WAKE = re.compile(r"^BENCH wake_latency_max_ticks=(\d+) wakeups=\d+ mean_ticks=(\d+)")
+STORAGE_64 = re.compile(r"^BENCH nvs_(read|write)_64=(\S+)")
+SCAN_REGIONS = 7          # as many as the smallest board's FRAM holds
+SCAN_OWNER_BASE = 0x5c00  # write ids of the regions laid on the FRAM
+REGION_LEN = 4096         # boards/*/board.h: BOARD_NVS_REGION_SIZE
+TIMEOUT = 120             # wall seconds for one run
 
 
 def image(n):
@@ -48,19 +71,45 @@ def image(n):
     return path, (bench.APP_FLASH, bench.APP_FLASH + size)
 
 
-def timed(apps, fram):
-    """The in-app figure: run until bench_rt prints it, then stop QEMU."""
+def first_lines(apps, fram, pattern, wanted=1):
+    """The first `wanted` lines matching pattern in a boot under -icount
+    (QEMU is stopped there: the other processes never end)."""
     argv = qemu_tool.qemu_argv(bench.KERNEL, apps, fram, icount=True)
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, errors="replace")
-    try:
-        for line in proc.stdout:
-            if line.startswith(TIMED):
-                return bench.number(line.strip()[len(TIMED):])
+    return qemu_tool.boot_until(argv, pattern, wanted, TIMEOUT)[0]
+
+
+def timed(apps, fram):
+    """The in-app figure: run until bench_rt prints it."""
+    found = first_lines(apps, fram, TIMED)
+    return bench.number(found[0].group(1)) if found else None
+
+
+def wake_latency(n):
+    """(worst, mean) sleep-to-run latency in ticks beside n - 1 spinners."""
+    apps = bench.app_image(["bench_wake"] + ["bench_fair"] * (n - 1), f"wake_n{n}")
+    found = first_lines(apps, bench.fresh_fram(f"wake{n}"), WAKE)
+    return (int(found[0].group(1)), int(found[0].group(2))) if found else (None, None)
+
+
+def storage_64(n):
+    """{read: x, write: y}: one 64-byte transfer beside n - 1 idle processes."""
+    apps = bench.app_image(["bench_storage"] + ["bench_idle"] * (n - 1), f"storage_n{n}")
+    found = first_lines(apps, bench.fresh_fram(f"storage{n}"), STORAGE_64, wanted=2)
+    return {m.group(1): bench.number(m.group(2)) for m in found}
+
+
+def boot_scan_per_region():
+    """Boot over SCAN_REGIONS regions minus boot over none, per region."""
+    apps = bench.app_image(["bench_spin"], "scan")
+    full = os.path.join(bench.OUT, "scan_full.fram")
+    regions = [(SCAN_OWNER_BASE + i, REGION_LEN) for i in range(SCAN_REGIONS)]
+    with open(full, "wb") as f:
+        f.write(fram_inspect.build_image(regions, qemu_tool.FRAM_SIZE))
+    with_regions, _ = bench.boot_instructions(apps, full)
+    empty, _ = bench.boot_instructions(apps, bench.fresh_fram("scan_empty"))
+    if with_regions is None or empty is None:
         return None
-    finally:
-        proc.kill()
-        proc.wait()
+    return round((with_regions - empty) / SCAN_REGIONS)
 
 
 def traced(apps, rt_range, fram):
@@ -119,6 +168,11 @@ def measure(result):
                                                    median(trips["yield"]), 1)
         scale[f"wakeup_switch.n{n}"] = median(wakes)
         result.setdefault("scale_samples", {})[f"wakeup_switch.n{n}"] = len(wakes)
+        scale[f"wake_latency_max.n{n}"], scale[f"wake_latency_mean.n{n}"] = wake_latency(n)
+        st = storage_64(n)
+        scale[f"storage_read_64.n{n}"] = st.get("read")
+        scale[f"storage_write_64.n{n}"] = st.get("write")
+    scale["boot_scan_per_region"] = boot_scan_per_region()
     return scale
 
 

@@ -44,6 +44,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 # Per board (boards/<board>/): QEMU machine, app flash area (layout.ld),
@@ -178,6 +179,34 @@ def boot_captured(argv, timeout, input=None):
         out, _ = proc.communicate()
         timed_out = True
     return out.decode("utf-8", "replace"), proc.returncode, timed_out, time.monotonic() - start
+
+
+def boot_until(argv, pattern, wanted=1, timeout=None):
+    """Run QEMU until its output has `wanted` lines matching pattern (a
+    compiled regex, matched against each stripped line), then stop it: for
+    runs whose other processes never end. Returns (the match objects, the
+    output up to the last one); fewer matches if QEMU ended or the timeout
+    (seconds) passed first."""
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, errors="replace")
+    timer = threading.Timer(timeout, proc.kill) if timeout else None
+    if timer:
+        timer.start()
+    found, lines = [], []
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            m = pattern.match(line.strip())
+            if m:
+                found.append(m)
+                if len(found) == wanted:
+                    break
+        return found, "".join(lines)
+    finally:
+        if timer:
+            timer.cancel()
+        proc.kill()
+        proc.wait()
 
 
 def check(kernel, apps, fram, expect, timeout, fram_size=None):
