@@ -631,8 +631,19 @@ def print_table(r):
     print(f"  grants: alarm {app.get('grant_alarm_bytes')}, console "
           f"{app.get('grant_console_bytes')}, storage {st.get('grant_storage_bytes')}")
     if "libnvstorage_app_bytes" in fp:
-        print(f"  libnvstorage in an app: {fp['libnvstorage_app_bytes']}")
+        lib = fp["libnvstorage_app_bytes"]
+        print(f"  {'libnvstorage':<16} {lib['text']:>8} {lib['data']:>8} {lib['bss']:>8}"
+              "   (in an app using get-size, read and write)")
     bench_kv.print_table(r, row)
+    scale = r.get("scale", {})
+    if scale:
+        print("\nAs the number of processes N grows (tools/bench_scale.py)")
+        names = sorted({k.rsplit(".n", 1)[0] for k in scale if ".n" in k})
+        print(f"  {'figure':<28}" + "".join(f"{f'N = {n}':>10}" for n in (2, 4, 8)))
+        for name in names:
+            print(f"  {name:<28}" + "".join(f"{str(scale.get(f'{name}.n{n}')):>10}"
+                                            for n in (2, 4, 8)))
+        print(f"  boot scan per region: {scale.get('boot_scan_per_region')} instructions")
 
 
 if __name__ == "__main__":

@@ -61,7 +61,9 @@ def print_table(result, row):
         print(row(f"{n} other keys: compaction", kv.get(f"kv_compact_n{n}"), "",
                   f"put amortized {kv.get(f'kv_put_32_amortized_n{n}')}"))
     if "code_bytes" in kv:
-        print(f"  store code in an app (nvs_kv*.o): {kv['code_bytes']}")
+        code = kv["code_bytes"]
+        print(f"  store code in an app (nvs_kv*.o): text {code['text']}, data {code['data']}, "
+              f"bss {code['bss']} bytes")
 
 
 def main():
