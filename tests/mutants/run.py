@@ -24,6 +24,9 @@ Test specs in the table:
   san:test_x         its clang ASan+UBSan build (build/host/san/test_x)
   tests/.../f.py::t  a pytest node id; tests/qemu/ ones get `make kernel
                      ktests apps` first
+  BOARD=b tests/qemu/f.py::t   the same on board b (NVK_BOARD=b; `make
+                     BOARD=b kernel ktests` first): for code only that
+                     board's kernel holds (e.g. kernel/arch/armv8m/)
   make:TARGET [VAR=value ...]   a make run in the tree that must succeed
 
 Writes WORK/../mutants.json and WORK/../mutants.md (the table); prints the
@@ -71,7 +74,12 @@ class Test:
 
     def __init__(self, spec):
         self.spec = spec
-        if spec.startswith(("host:", "san:")):
+        self.board = None
+        m = re.match(r"^BOARD=([\w-]+) +(tests/qemu/\S+\.py::\S+)$", spec)
+        if m:
+            self.kind, self.board, self.name = "pytest", m.group(1), m.group(2)
+            self.targets = []
+        elif spec.startswith(("host:", "san:")):
             self.kind, self.name = spec.split(":", 1)
             sub = "host" if self.kind == "host" else "host/san"
             self.targets = [f"build/{sub}/{self.name}"]
@@ -95,7 +103,10 @@ class Test:
             if mutated.endswith(".c") and mutated not in srcs:
                 return f"{self.spec}: does not compile {mutated} (its HOST_TEST_SRCS)"
         elif self.kind == "pytest":
-            path, _, node = self.spec.partition("::")
+            if self.board and not os.path.isfile(
+                    os.path.join(root, "boards", self.board, "board.mk")):
+                return f"{self.spec}: no board {self.board}"
+            path, _, node = self.name.partition("::")
             func = re.split(r"[\[:]", node.split("::")[-1])[0]
             full = os.path.join(root, path)
             if not os.path.isfile(full):
@@ -147,6 +158,19 @@ class Mutant:
 
     def targets(self):
         return self.build + [t for test in self.tests for t in test.targets]
+
+    def boards(self):
+        """The other boards whose kernels the tests need."""
+        return sorted({t.board for t in self.tests if t.board})
+
+
+def build_all(tree, mutants, jobs, log):
+    """Build what the mutants' tests need on the default board, then each
+    other board's kernel and ktests; None if it all worked, else the error."""
+    err = build(tree, [t for m in mutants for t in m.targets()], jobs, log)
+    for board in sorted({b for m in mutants for b in m.boards()}):
+        err = err or build(tree, [f"BOARD={board}", "kernel", "ktests"], jobs, log)
+    return err
 
 
 def load_table(path):
@@ -229,12 +253,13 @@ def clean_env():
     return {k: v for k, v in os.environ.items() if k not in SCRUB_ENV}
 
 
-def run_group(argv, cwd, timeout, log):
+def run_group(argv, cwd, timeout, log, env=None):
     """Run argv in its own process group (QEMU children die with it on a
-    timeout). Returns (status or None on timeout, output)."""
+    timeout), with env added to the clean environment. Returns (status or
+    None on timeout, output)."""
     with open(log, "w+b") as out:
         proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                env=clean_env(), start_new_session=True)
+                                env={**clean_env(), **(env or {})}, start_new_session=True)
         try:
             status = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -278,11 +303,11 @@ class Runner:
         i = 0
         while i < len(tests) and not (stop_at_first and failures):
             t = tests[i]
-            if t.kind == "pytest":  # consecutive pytest ids share one session
+            if t.kind == "pytest":  # consecutive ids of one board share a session
                 j = i
-                while j < len(tests) and tests[j].kind == "pytest":
+                while j < len(tests) and tests[j].kind == "pytest" and tests[j].board == t.board:
                     j += 1
-                failures += self.pytest([x.spec for x in tests[i:j]], stop_at_first)
+                failures += self.pytest([x.name for x in tests[i:j]], stop_at_first, t.board)
                 i = j
                 continue
             why = self.host(t) if t.kind in ("host", "san") else self.make(t)
@@ -309,13 +334,14 @@ class Runner:
             return f"make {t.name} (timed out after {self.test_timeout:.0f} s)"
         return None if status == 0 else f"make {t.name} (exit status {status})"
 
-    def pytest(self, ids, stop_at_first):
+    def pytest(self, ids, stop_at_first, board=None):
         xml = os.path.join(self.work, "pytest.xml")
         if os.path.exists(xml):
             os.remove(xml)
         argv = [PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "-q",
                 f"--junitxml={xml}"] + (["-x"] if stop_at_first else []) + ids
-        status, _ = run_group(argv, self.tree, self.test_timeout, self.log)
+        status, _ = run_group(argv, self.tree, self.test_timeout, self.log,
+                              {"NVK_BOARD": board} if board else None)
         if status is None:
             return [f"{' '.join(ids)} (timed out after {self.test_timeout:.0f} s)"]
         if status == 0:
@@ -335,7 +361,7 @@ def try_mutant(m, r):
     try:
         with open(path, "w", encoding="utf-8") as f:
             f.write(original.replace(m.pattern, m.replace, 1))
-        err = build(r.tree, m.targets(), r.jobs, r.log)
+        err = build_all(r.tree, [m], r.jobs, r.log)
         if err:
             return "BUILD FAILED", err
         failures = r.failing(m.tests, stop_at_first=True)
@@ -422,7 +448,7 @@ def run(args):
     live = [m for m in mutants if m.equivalent is None and m.matches(tree) == 1]
     tests = list({t.spec: t for m in live for t in m.tests}.values())
     print(f"mutants: unmutated tree: building, then {len(tests)} tests")
-    err = build(tree, [t for m in live for t in m.targets()], args.jobs, r.log)
+    err = build_all(tree, live, args.jobs, r.log)
     if err:
         print(f"mutants: the unmutated tree does not build: {err} (log: {r.log})")
         return 2

@@ -7,7 +7,7 @@ block (MemManage, MSTKERR or DACCVIOL). Either way the fault report says why,
 and the usual restart policy applies. The PMSAv8 MPU ends the process's
 reachable RAM exactly at its break when that is a multiple of 32 bytes (the
 byte just past faults, the last byte does not); PMSAv7 rounds it up to a
-subregion.
+subregion (the byte there reads, the first byte of the next one faults).
 """
 import re
 
@@ -82,6 +82,13 @@ def test_reachable_ram_ends_exactly_at_the_break(qemu):
         assert f"faulting data address (MMFAR): {edge:08x}" in out
         assert out.count("mpu_edge: last byte below the break read") == LIVES
     else:
-        # PMSAv7: the region ends at the next subregion boundary.
-        assert "mpu_edge: byte at the break read" in out
-        assert boot.status == 0
+        # PMSAv7: the region ends at the next subregion boundary (an eighth
+        # of the block): the byte at the break reads, the first byte of the
+        # next eighth faults.
+        assert out.count("mpu_edge: byte at the break read") == LIVES
+        end = re.search(r"mpu_edge: subregion end at ([0-9a-f]{8})", out)
+        assert end, "mpu_edge did not reach the subregion end"
+        end = int(end.group(1), 16)
+        assert edge < end and end % 256 == 0  # a subregion is 256 bytes or more
+        assert "mpu_edge: byte past the subregion end read" not in out
+        assert f"faulting data address (MMFAR): {end:08x}" in out
