@@ -3,11 +3,11 @@ adversarial system calls (seeded at build time) while a bystander app runs;
 the kernel must not fault or hang, the fuzzer must see no answer the ABI
 forbids, and the bystander must finish untouched.
 
-The long run (>= 1,000,000 calls) is documented in docs/reliability.md:
-    make -C apps/syscall_fuzz NAME=syscall_fuzz_long FUZZ_CALLS=1000000 \
+The long run (10,000,000 calls) is documented in docs/reliability.md:
+    make -C apps/syscall_fuzz NAME=syscall_fuzz_long FUZZ_CALLS=10000000 \
          FUZZ_SEED=0x5eed2 BUILD=$PWD/build
-    make -C apps/nv_guard NAME=nv_guard_long NVG_ROUNDS=3000 BUILD=$PWD/build
-    FUZZ_APP=syscall_fuzz_long GUARD_APP=nv_guard_long FUZZ_TIMEOUT=1800 \
+    make -C apps/nv_guard NAME=nv_guard_long NVG_ROUNDS=30000 BUILD=$PWD/build
+    FUZZ_APP=syscall_fuzz_long GUARD_APP=nv_guard_long FUZZ_TIMEOUT=3000 \
          /usr/bin/python3 -m pytest -s \
          -q tests/qemu/test_hostile_fuzz.py
 """
