@@ -90,3 +90,22 @@ def test_mixed_sizes_in_an_awkward_order_all_load(qemu):
     else:  # no rounding to a power of two: each block is at most that
         assert all(s // 2 < g <= s for g, s in zip(got, sizes)), got
     assert b.status == 0
+
+
+def test_same_tbfs_get_smaller_blocks_under_pmsav8(capsys):
+    """tools/ram_by_board.py (the per-process RAM saved, docs/porting.md):
+    the same TBFs on both boards, each block following its MPU's rule, the
+    PMSAv8 one never bigger. Boots both boards' kernels whatever the board
+    under test."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import ram_by_board
+    from qemu_env import qemu_tool
+    board = qemu_tool.BOARD
+    ram_by_board.main(["hello", "nvs_demo", "bench_spin"])
+    assert qemu_tool.BOARD == board, "the board under test was not given back"
+    rows = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()}
+    for name in ("hello", "nvs_demo", "bench_spin"):
+        v7, v8, saved = (int(x) for x in rows[name])
+        assert v7 & (v7 - 1) == 0, f"{name}: PMSAv7 block {v7} not a power of two"
+        assert v8 % PMSAV8_GRANULE == 0 and v8 <= v7 and saved == v7 - v8
+    assert rows["total"]
