@@ -46,7 +46,7 @@ endif
 # error names the app), then lay out every image; a malformed TBF, or a TAB
 # without a good TBF for TOCK_ARCH, stops it here: nothing boots.
 define build_image
-+@set -e; images=""; \
+@set -e; images=""; \
 	for a in $(2); do \
 	    case "$$a" in \
 	    *.tbf|*.tab) images="$$images $$a" ;; \
