@@ -68,11 +68,12 @@ static void alarm_fired(void *ctx)
         a->hw->ops->disarm(a->hw);
 }
 
-static command_ret_t arm(struct alarm_capsule *a, proc_id_t pid, uint32_t reference, uint32_t dt)
+/* now: the counter as read once for the whole command. */
+static command_ret_t arm(struct alarm_capsule *a, proc_id_t pid, uint32_t now, uint32_t reference,
+                         uint32_t dt)
 {
     unsigned s = proc_id_slot(pid);
     struct alarm_entry *e = &a->entry[s];
-    uint32_t now = a->hw->ops->now(a->hw);
     uint32_t elapsed = now - reference;
 
     e->pid = pid;
@@ -119,10 +120,13 @@ static command_ret_t alarm_command(const struct driver *drv, proc_id_t pid, uint
         return sys_success_u32(a->hw->ops->now(a->hw));
     case ALARM_CMD_STOP:
         return stop(a, pid);
-    case ALARM_CMD_SET_RELATIVE:
-        return arm(a, pid, a->hw->ops->now(a->hw), arg1);
+    case ALARM_CMD_SET_RELATIVE: {
+        uint32_t now = a->hw->ops->now(a->hw);
+
+        return arm(a, pid, now, now, arg1);
+    }
     case ALARM_CMD_SET_ABSOLUTE:
-        return arm(a, pid, arg1, arg2);
+        return arm(a, pid, a->hw->ops->now(a->hw), arg1, arg2);
     default:
         return sys_failure(TOCK_ENOSUPPORT);
     }

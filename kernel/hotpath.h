@@ -18,11 +18,21 @@
 #define KERNEL_FASTPATH 1
 #endif
 
+#define UPCALL_QUEUE_LEN 10 /* pending upcalls per process (a ring) */
+
 /* struct process: the context is at offset 0 (so arch_current_ctx is also
  * the running process), then these. */
-#define PROC_OFF_RAM_START 60
-#define PROC_OFF_APP_BREAK 64
-#define PROC_OFF_QUEUE_LEN 68
+#define PROC_OFF_RAM_START  60
+#define PROC_OFF_APP_BREAK  64
+#define PROC_OFF_QUEUE_LEN  68
+#define PROC_OFF_QUEUE_HEAD 69
+#define PROC_OFF_QUEUE_KEY  248 /* struct upcall_key[]: driver index, number */
+#define PROC_OFF_QUEUE_ARG  268 /* uint32_t[][3] */
+#define UPCALL_KEY_SIZE     2
+#define UPCALL_ARGS_SIZE    12
+
+/* struct kernel_config (kernel/kernel.h) */
+#define KCFG_OFF_DRIVERS 0
 
 /* struct driver */
 #define DRIVER_OFF_NUMBER  0
@@ -35,6 +45,7 @@
 #define DRIVER_HASH_SIZE 8
 #define DRIVER_HASH_MASK (DRIVER_HASH_SIZE - 1)
 #define KFAST_OFF_PID    (4 * DRIVER_HASH_SIZE)
+#define KFAST_OFF_INDEX  (KFAST_OFF_PID + 4)
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -27,7 +27,6 @@
 #include "kernel/tbf.h"
 
 #define PROC_MAX           PROC_SLOTS /* process slots (kernel/driver.h) */
-#define UPCALL_QUEUE_LEN   10         /* pending upcalls per process */
 #define PROC_MIN_RAM       2048
 #define PROC_INITIAL_BREAK ARCH_FRAME_SIZE /* above ram_start, like Tock */
 
@@ -92,6 +91,11 @@ _Static_assert(offsetof(struct process, ctx) == 0, "switch.S: context first");
 _Static_assert(offsetof(struct process, ram_start) == PROC_OFF_RAM_START, "kernel/hotpath.h");
 _Static_assert(offsetof(struct process, app_break) == PROC_OFF_APP_BREAK, "kernel/hotpath.h");
 _Static_assert(offsetof(struct process, queue_len) == PROC_OFF_QUEUE_LEN, "kernel/hotpath.h");
+_Static_assert(offsetof(struct process, queue_head) == PROC_OFF_QUEUE_HEAD, "kernel/hotpath.h");
+_Static_assert(offsetof(struct process, queue_key) == PROC_OFF_QUEUE_KEY, "kernel/hotpath.h");
+_Static_assert(offsetof(struct process, queue_arg) == PROC_OFF_QUEUE_ARG, "kernel/hotpath.h");
+_Static_assert(sizeof(struct upcall_key) == UPCALL_KEY_SIZE, "kernel/hotpath.h");
+_Static_assert(sizeof(((struct process *)0)->queue_arg[0]) == UPCALL_ARGS_SIZE, "kernel/hotpath.h");
 
 extern struct process procs[PROC_MAX];
 extern unsigned proc_count; /* slots 0 .. proc_count-1 are in use */

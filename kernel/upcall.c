@@ -44,15 +44,20 @@ static inline __attribute__((always_inline)) void remove_at(struct process *p, u
     p->queue_len--;
 }
 
-/* Set up p's yield frame to run fn(a0, a1, a2, appdata); when fn returns
- * it lands right after the process's `svc`. */
-static void enter_upcall(struct process *p, const struct upcall_slot *slot, const uint32_t arg[3])
+/* Put an event's arguments in p's yield frame: what yield-wait-for returns,
+ * and the first three arguments of an upcall function. */
+static void set_event_args(struct arch_frame *f, uint32_t a0, uint32_t a1, uint32_t a2)
 {
-    struct arch_frame *f = proc_frame(p);
+    f->r0 = a0;
+    f->r1 = a1;
+    f->r2 = a2;
+}
 
-    f->r0 = arg[0];
-    f->r1 = arg[1];
-    f->r2 = arg[2];
+/* Set up p's yield frame, its event arguments already in r0-r2, to run
+ * fn(a0, a1, a2, appdata); when fn returns it lands right after the
+ * process's `svc`. */
+static void enter_upcall(struct arch_frame *f, const struct upcall_slot *slot)
+{
     f->r3 = slot->appdata;
     f->lr = f->pc | 1u;
     f->pc = slot->fn & ~1u;
@@ -64,18 +69,13 @@ bool upcall_schedule(const struct driver *drv, proc_id_t pid, uint32_t num, uint
 {
     struct process *p = proc_lookup(pid);
     int d = driver_index_of(drv);
-    const uint32_t arg[3] = {a0, a1, a2};
     unsigned k;
 
     if (p == NULL || d < 0 || num >= drv->num_upcalls)
         return false;
     if (p->state == PROC_YIELD_WAIT_FOR && p->wait_driver == (unsigned)d && p->wait_num == num) {
         /* The process is blocked waiting for exactly this: hand it over. */
-        struct arch_frame *f = proc_frame(p);
-
-        f->r0 = a0;
-        f->r1 = a1;
-        f->r2 = a2;
+        set_event_args(proc_frame(p), a0, a1, a2);
         sched_wake(p);
         return true;
     }
@@ -85,7 +85,8 @@ bool upcall_schedule(const struct driver *drv, proc_id_t pid, uint32_t num, uint
         const struct upcall_slot *slots = grant_upcalls(p, (unsigned)d, false);
 
         if (slots != NULL && slots[num].fn != 0) {
-            enter_upcall(p, &slots[num], arg);
+            set_event_args(proc_frame(p), a0, a1, a2);
+            enter_upcall(proc_frame(p), &slots[num]);
             sched_wake(p);
         }
         return true;
@@ -109,13 +110,13 @@ bool upcall_run_next(struct process *p)
     while (p->queue_len > 0) {
         unsigned k = p->queue_head;
         const struct upcall_slot *slots = grant_upcalls(p, p->queue_key[k].driver, false);
-        uint32_t arg[3] = {p->queue_arg[k][0], p->queue_arg[k][1], p->queue_arg[k][2]};
         uint8_t num = p->queue_key[k].num;
 
         remove_at(p, 0);
         if (slots == NULL || slots[num].fn == 0)
             continue; /* null subscription: the event is dropped */
-        enter_upcall(p, &slots[num], arg);
+        set_event_args(proc_frame(p), p->queue_arg[k][0], p->queue_arg[k][1], p->queue_arg[k][2]);
+        enter_upcall(proc_frame(p), &slots[num]);
         return true;
     }
     return false;
@@ -127,11 +128,8 @@ bool upcall_take_for(struct process *p, unsigned d, uint32_t num)
 
     for (i = 0; i < p->queue_len; i++) {
         if (p->queue_key[k].driver == d && p->queue_key[k].num == num) {
-            struct arch_frame *f = proc_frame(p);
-
-            f->r0 = p->queue_arg[k][0];
-            f->r1 = p->queue_arg[k][1];
-            f->r2 = p->queue_arg[k][2];
+            set_event_args(proc_frame(p), p->queue_arg[k][0], p->queue_arg[k][1],
+                           p->queue_arg[k][2]);
             remove_at(p, i);
             return true;
         }

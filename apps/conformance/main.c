@@ -342,6 +342,43 @@ static void test_yield(void)
     check_u32("unsubscribe returns the last userdata", r.r2, addr(&userdata_b));
 }
 
+/* yield-wait-for takes its own event wherever it sits in the queue and
+ * leaves the others as they were. A console write's completion is queued
+ * first, the alarm's second (no yield between them): wait-for the alarm,
+ * which is not the oldest, then the write's, which is now the oldest. */
+static void test_wait_for_takes_its_own_event(void)
+{
+    static const char text[] = "conformance: two events queued\n";
+    const uint32_t len = sizeof(text) - 1;
+    uint32_t dt = alarm_ticks_for_ms(ALARM_SHORT_MS);
+    uint32_t expires = 0, now = 0;
+    uint8_t result = NO_WAIT_UNSET;
+
+    upcalls_run = 0;
+    tock_subscribe(DRIVER_ALARM, ALARM_UPCALL_FIRED, on_alarm, &userdata_a);
+    tock_subscribe(DRIVER_CONSOLE, CONSOLE_UPCALL_WRITE, on_other, NULL);
+    check_true("allow the text", tock_allow_ro_status(DRIVER_CONSOLE, CONSOLE_ALLOW_RO_WRITE, text,
+                                                      len) == TOCK_SUCCESS);
+    check_true("start the write",
+               tock_command_ok(DRIVER_CONSOLE, CONSOLE_CMD_WRITE, len, 0) == TOCK_SUCCESS);
+    check_true("set alarm", tock_alarm_set_relative(dt, &expires) == TOCK_SUCCESS);
+    do {
+        tock_alarm_now(&now); /* busy: both events stay queued */
+    } while ((int32_t)(now - expires) <= (int32_t)dt);
+
+    tock_event_t ev = tock_yield_wait_for(DRIVER_ALARM, ALARM_UPCALL_FIRED);
+    check_u32("wait-for the younger event gets the alarm's expiry", ev.arg1, expires);
+    ev = tock_yield_wait_for(DRIVER_CONSOLE, CONSOLE_UPCALL_WRITE);
+    check_u32("then wait-for the older one gets the write's count", ev.arg0, len);
+    tock_yield_no_wait_raw(&result);
+    check_u32("both were taken: nothing left to run", result, 0);
+    check_u32("and neither ran a function", upcalls_run, 0);
+
+    tock_allow_ro(DRIVER_CONSOLE, CONSOLE_ALLOW_RO_WRITE, NULL, 0);
+    tock_subscribe(DRIVER_CONSOLE, CONSOLE_UPCALL_WRITE, NULL, NULL);
+    tock_subscribe(DRIVER_ALARM, ALARM_UPCALL_FIRED, NULL, NULL);
+}
+
 /* malloc grows the break through _sbrk; past the block it fails cleanly. */
 static void test_heap(uint32_t grant_start)
 {
@@ -377,6 +414,7 @@ int main(void)
     test_allow_ro(flash_end);
     test_userspace_readable_allow();
     test_yield();
+    test_wait_for_takes_its_own_event();
     test_heap(grant_start);
     test_console();
 

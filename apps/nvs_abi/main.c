@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "userland/alarm.h"
 #include "userland/check.h"
+#include "userland/console.h"
 #include "userland/syscall.h"
 
 #define REGION_SIZE 4096u /* boards/mps2-an385/board.h BOARD_NVS_REGION_SIZE */
 #define UNKNOWN_CMD 9u
 #define SMALL       16u
+#define SETTLE_MS   2u /* long enough for a small request to complete */
 
 static uint8_t buf[REGION_SIZE];
 
@@ -178,6 +181,65 @@ static void test_upcall_function_path(void)
     check_true("upcall read the right bytes", matches_pattern(SMALL, SMALL));
 }
 
+/* Spin, without yielding, until the requests made so far have completed
+ * and queued their events (each system call lets the kernel run). */
+static void settle(void)
+{
+    uint32_t hz = 0, start = 0, now = 0;
+
+    tock_alarm_frequency(&hz);
+    tock_alarm_now(&start);
+    do {
+        tock_alarm_now(&now);
+    } while (now - start < hz / 1000u * SETTLE_MS);
+}
+
+/* Start a 16-byte read at offset 0 and let it complete, queueing its event. */
+static void queue_read(void)
+{
+    tock_allow_rw(DRIVER_NVSTORAGE, NVS_ALLOW_RW_READ, buf, SMALL);
+    check_variant("read", tock_command(DRIVER_NVSTORAGE, NVS_CMD_READ, 0, 0), RET_SUCCESS);
+    settle();
+}
+
+/* Take the read's event with yield-wait-for: it must be that one. */
+static void take_read(const char *what)
+{
+    tock_event_t ev = tock_yield_wait_for(DRIVER_NVSTORAGE, NVS_UPCALL_READ);
+
+    check_u32(what, ev.arg0, TOCK_SUCCESS);
+    check_u32("and the read's length", ev.arg1, SMALL);
+    tock_allow_rw(DRIVER_NVSTORAGE, NVS_ALLOW_RW_READ, NULL, 0);
+    check_true("the read got the right bytes", matches_pattern(0, SMALL));
+}
+
+/* yield-wait-for matches its event by driver and by upcall number, not by
+ * its place in the queue: waiting for a read passes over an older event of
+ * the same number from another driver (console write: 1, 1), then over an
+ * older one of the same driver with another number (get size: 0x50004, 0). */
+static void test_wait_for_matches_driver_and_number(void)
+{
+    static const char text[] = "nvs_abi: two events queued\n";
+    const uint32_t text_len = sizeof(text) - 1;
+    tock_event_t ev;
+
+    tock_allow_ro(DRIVER_CONSOLE, CONSOLE_ALLOW_RO_WRITE, text, text_len);
+    check_variant("console write", tock_command(DRIVER_CONSOLE, CONSOLE_CMD_WRITE, text_len, 0),
+                  RET_SUCCESS);
+    queue_read();
+    take_read("wait-for the read, behind a console write: the read's status");
+    ev = tock_yield_wait_for(DRIVER_CONSOLE, CONSOLE_UPCALL_WRITE);
+    check_u32("then the console write gets its count", ev.arg0, text_len);
+    tock_allow_ro(DRIVER_CONSOLE, CONSOLE_ALLOW_RO_WRITE, NULL, 0);
+
+    check_variant("get size", tock_command(DRIVER_NVSTORAGE, NVS_CMD_GET_SIZE, 0, 0), RET_SUCCESS);
+    settle();
+    queue_read();
+    take_read("wait-for the read, behind a get size: the read's status");
+    ev = tock_yield_wait_for(DRIVER_NVSTORAGE, NVS_UPCALL_GET_SIZE);
+    check_u32("then get size gets the region size", ev.arg1, REGION_SIZE);
+}
+
 int main(void)
 {
     test_exists_and_size();
@@ -186,6 +248,7 @@ int main(void)
     test_busy_while_pending();
     test_out_of_region_is_inval();
     test_upcall_function_path();
+    test_wait_for_matches_driver_and_number();
     printf("nvs_abi: %u passed, %u failed\n", check_passed(), check_failed());
     return (int)check_failed();
 }

@@ -15,8 +15,9 @@
  *
  * Most exceptions never get that far:
  *  - SVC: a command whose driver is in the first slot of the lookup table,
- *    and yield-no-wait with nothing queued, are answered here without any C
- *    of the kernel core; every other call goes to syscall_entry() in C.
+ *    yield-no-wait with nothing queued, and yield-wait-for whose event is
+ *    the oldest queued are answered here without any C of the kernel core;
+ *    every other call goes to syscall_entry() or syscall_yield() in C.
  *  - SVC that blocks, SysTick: the scheduler (kernel/sched.c) may answer
  *    TRAP_SWITCH, and switch_direct saves this process and loads the next
  *    one (registers, PSP, MPU words) inside the same exception.
@@ -182,10 +183,11 @@ SVC_Handler:
     b       general                     /* the rest go to C */
 
 /* yield-no-wait with no upcall queued: clear the caller's flag byte (if it
- * gave one inside its RAM) and return. Anything else: the general path. */
+ * gave one inside its RAM) and return. yield-wait-for: fast_wait_for.
+ * Anything else: the general path. */
 fast_yield:
     ldr     r2, [r0, #F_R0]             /* yield variant */
-    cbnz    r2, yield_c                 /* wait or wait-for: in C */
+    cbnz    r2, 2f                      /* not no-wait */
     ldr     r3, =arch_current_ctx
     ldr     r3, [r3]                    /* the running process (its context comes first) */
     ldrb    r2, [r3, #PROC_OFF_QUEUE_LEN]
@@ -203,6 +205,9 @@ fast_yield:
     movs    r2, #0
     strb    r2, [r1]                    /* no upcall ran */
 1:  bx      lr                          /* r0-r3 untouched in the frame */
+2:  cmp     r2, #YIELD_WAIT_FOR
+    beq     fast_wait_for
+    b       yield_c                     /* wait, or an unknown variant: in C */
 
 /* command, driver found in its first lookup slot. The capsule returns its
  * answer in r0 (variant) and r1 (value); r0 goes to the frame always, r1
@@ -254,6 +259,55 @@ general:
     bl      syscall_entry
     pop     {r4, lr}
     b       dispatch_trap
+
+#if KERNEL_FASTPATH
+/* yield-wait-for whose event is the oldest one queued (what a command
+ * that completes at once leaves): its three arguments go to the caller's
+ * r0-r2 and it leaves the ring, as in upcall_take_for(). The event's key
+ * holds its driver as a board index; that driver's number must be the one
+ * waited for (only a driver the number look-up finds can queue events:
+ * upcall_schedule). An empty queue (checked first: that caller is about to
+ * block), another event first, or kernel work: syscall_yield() in C. */
+fast_wait_for:
+    ldr     r3, =arch_current_ctx
+    ldr     r3, [r3]                    /* the running process */
+    ldrb    r2, [r3, #PROC_OFF_QUEUE_LEN]
+    cmp     r2, #0
+    beq     yield_c                     /* nothing queued: C blocks the caller
+                                           (cbz cannot branch backwards) */
+    ldrb    r12, [r3, #PROC_OFF_QUEUE_HEAD] /* the oldest event's ring slot */
+    add     r2, r3, r12, lsl #1         /* UPCALL_KEY_SIZE bytes a key */
+    ldrh    r2, [r2, #PROC_OFF_QUEUE_KEY] /* its key: driver index, number << 8 */
+    ldr     r1, [r0, #F_R2]             /* the upcall number waited for */
+    cmp     r1, r2, lsr #8
+    bne     yield_c                     /* another upcall (or a number over 255) */
+    uxtb    r2, r2                      /* the event's driver index */
+    ldr     r1, =kernel_cfg
+    ldr     r1, [r1]
+    ldr     r1, [r1, #KCFG_OFF_DRIVERS]
+    ldr     r1, [r1, r2, lsl #2]        /* that driver */
+    ldr     r1, [r1, #DRIVER_OFF_NUMBER]
+    ldr     r2, [r0, #F_R1]             /* the driver number waited for */
+    cmp     r1, r2
+    bne     yield_c                     /* another driver's event */
+    KERNEL_WORK r2, r1                  /* (its orrs sets the flags) */
+    bne     yield_c                     /* kernel work: C traps for it */
+    add     r1, r12, r12, lsl #1
+    add     r1, r3, r1, lsl #2          /* + head * UPCALL_ARGS_SIZE */
+    add     r1, r1, #PROC_OFF_QUEUE_ARG /* the event's three arguments */
+    add     r12, r12, #1                /* the ring's head moves on ... */
+    cmp     r12, #UPCALL_QUEUE_LEN
+    it      eq
+    moveq   r12, #0                     /* ... wrapping at its end */
+    strb    r12, [r3, #PROC_OFF_QUEUE_HEAD]
+    ldrb    r2, [r3, #PROC_OFF_QUEUE_LEN]
+    subs    r2, r2, #1
+    strb    r2, [r3, #PROC_OFF_QUEUE_LEN] /* one event fewer */
+    ldmia   r1, {r1-r3}
+    stmia   r0, {r1-r3}                 /* to the frame's r0-r2; r3 untouched */
+    bx      lr
+#endif
+
     .size SVC_Handler, . - SVC_Handler
 
     .global SysTick_Handler
