@@ -267,7 +267,7 @@ general:
  * holds its driver as a board index; that driver's number must be the one
  * waited for (only a driver the number look-up finds can queue events:
  * upcall_schedule). An empty queue (checked first: that caller is about to
- * block), another event first, or kernel work: syscall_yield() in C. */
+ * block), kernel work, or another event first: syscall_yield() in C. */
 fast_wait_for:
     ldr     r3, =arch_current_ctx
     ldr     r3, [r3]                    /* the running process */
@@ -275,6 +275,9 @@ fast_wait_for:
     cmp     r2, #0
     beq     yield_c                     /* nothing queued: C blocks the caller
                                            (cbz cannot branch backwards) */
+    KERNEL_WORK r2, r1                  /* (its orrs sets the flags) */
+    bne     yield_c                     /* kernel work (a request that goes on
+                                           in the kernel): C traps for it */
     ldrb    r12, [r3, #PROC_OFF_QUEUE_HEAD] /* the oldest event's ring slot */
     add     r2, r3, r12, lsl #1         /* UPCALL_KEY_SIZE bytes a key */
     ldrh    r2, [r2, #PROC_OFF_QUEUE_KEY] /* its key: driver index, number << 8 */
@@ -290,8 +293,6 @@ fast_wait_for:
     ldr     r2, [r0, #F_R1]             /* the driver number waited for */
     cmp     r1, r2
     bne     yield_c                     /* another driver's event */
-    KERNEL_WORK r2, r1                  /* (its orrs sets the flags) */
-    bne     yield_c                     /* kernel work: C traps for it */
     add     r1, r12, r12, lsl #1
     add     r1, r3, r1, lsl #2          /* + head * UPCALL_ARGS_SIZE */
     add     r1, r1, #PROC_OFF_QUEUE_ARG /* the event's three arguments */
