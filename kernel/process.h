@@ -95,6 +95,8 @@ _Static_assert(offsetof(struct process, queue_head) == PROC_OFF_QUEUE_HEAD, "ker
 _Static_assert(offsetof(struct process, queue_key) == PROC_OFF_QUEUE_KEY, "kernel/hotpath.h");
 _Static_assert(offsetof(struct process, queue_arg) == PROC_OFF_QUEUE_ARG, "kernel/hotpath.h");
 _Static_assert(sizeof(struct upcall_key) == UPCALL_KEY_SIZE, "kernel/hotpath.h");
+_Static_assert(offsetof(struct upcall_key, driver) == 0 && offsetof(struct upcall_key, num) == 1,
+               "switch.S reads a key as one halfword: driver index, then number");
 _Static_assert(sizeof(((struct process *)0)->queue_arg[0]) == UPCALL_ARGS_SIZE, "kernel/hotpath.h");
 
 extern struct process procs[PROC_MAX];

@@ -164,7 +164,7 @@ step() {
 }
 
 echo "NEWLIB building the position-independent newlib once for this machine and user"
-echo "NEWLIB   into $PREFIX (about 2 to 3 minutes on 2 cores; later checkouts reuse it)"
+echo "NEWLIB   into $PREFIX (under a minute on 2 idle cores; later checkouts reuse it)"
 mkdir -p "$TMP/src" "$TMP/obj"
 step unpacking unpack.log tar xJf "$TARBALL" -C "$TMP/src" --strip-components=1
 echo "NEWLIB   unpacked $VERSION, configuring ($(elapsed))"
