@@ -216,7 +216,8 @@ static void take_read(const char *what)
 /* yield-wait-for matches its event by driver and by upcall number, not by
  * its place in the queue: waiting for a read passes over an older event of
  * the same number from another driver (console write: 1, 1), then over an
- * older one of the same driver with another number (get size: 0x50004, 0). */
+ * older one of the same driver with another number (get size: 0x50004, 0);
+ * taking the oldest first must leave the next one in its place. */
 static void test_wait_for_matches_driver_and_number(void)
 {
     static const char text[] = "nvs_abi: two events queued\n";
@@ -238,6 +239,14 @@ static void test_wait_for_matches_driver_and_number(void)
     take_read("wait-for the read, behind a get size: the read's status");
     ev = tock_yield_wait_for(DRIVER_NVSTORAGE, NVS_UPCALL_GET_SIZE);
     check_u32("then get size gets the region size", ev.arg1, REGION_SIZE);
+
+    /* The same two, taken oldest first: the queue moves on past each. */
+    check_variant("get size", tock_command(DRIVER_NVSTORAGE, NVS_CMD_GET_SIZE, 0, 0), RET_SUCCESS);
+    settle();
+    queue_read();
+    ev = tock_yield_wait_for(DRIVER_NVSTORAGE, NVS_UPCALL_GET_SIZE);
+    check_u32("wait-for the oldest, get size, gets the region size", ev.arg1, REGION_SIZE);
+    take_read("then wait-for the read: the read's status");
 }
 
 int main(void)

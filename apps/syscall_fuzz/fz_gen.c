@@ -196,7 +196,22 @@ static void step_yield(struct fz_state *st)
         if (alarm_soon(st))
             issue(st, SYSCALL_YIELD, regs4(YIELD_WAIT_FOR, DRIVER_ALARM, ALARM_UPCALL_FIRED, 0));
         break;
-    case 2: { /* unknown yield identifiers return at once */
+    case 2: { /* yield-wait-for an event queued already (an alarm set 0
+               * ahead fires in the command): the kernel's fast path, which
+               * must return that event, the expiry the command answered */
+        struct fz_regs args = regs4(YIELD_WAIT_FOR, DRIVER_ALARM, ALARM_UPCALL_FIRED, 0);
+        struct fz_regs set, got;
+
+        drain(st);
+        set = issue(st, SYSCALL_COMMAND, regs4(DRIVER_ALARM, ALARM_CMD_SET_RELATIVE, 0, 0));
+        if (failed(&set))
+            break;
+        got = issue(st, SYSCALL_YIELD, args);
+        check(st, got.r[1] == set.r[1], SYSCALL_YIELD, &args, &got,
+              "yield-wait-for returned another event than the alarm's");
+        break;
+    }
+    case 3: { /* unknown yield identifiers return at once */
         uint32_t id = YIELD_ID_UNKNOWN + fz_below(rng, UINT32_MAX - YIELD_ID_UNKNOWN);
         issue(st, SYSCALL_YIELD, regs4(id, fz_rand(rng), fz_rand(rng), fz_rand(rng)));
         break;
