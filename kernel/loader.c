@@ -158,6 +158,11 @@ unsigned kernel_load_processes(const struct kernel_config *cfg)
                 log_warn("cannot locate images after %p: app loading stops", (const void *)at);
                 break;
             }
+        } else if (!info.enabled && info.name[0] == '\0') {
+            /* What tbf_assemble and Tock's tools put between images to
+             * align the next one: a disabled header without a name. */
+            log_info("padding at %p (%u bytes): skipped", (const void *)at,
+                     (unsigned)info.total_size);
         } else if (!info.enabled) {
             log_info("app '%s' at %p is disabled: skipped", info.name, (const void *)at);
         } else if ((why = unusable(&info, (uint32_t)at)) != NULL) {

@@ -2,7 +2,7 @@
 status it asks for; a kernel fault prints a decoded dump and a nonzero status."""
 import re
 
-from qemu_env import BOARD, KERNEL, ktest
+from qemu_env import BOARD, KERNEL, app_image, ktest
 
 KERNEL_FAULT_STATUS = 0x7F  # kernel/arch/cortex-m/fault.c FAULT_EXIT_STATUS
 
@@ -32,6 +32,18 @@ def test_banner_names_version_memory_map_and_fram(qemu):
     assert f"fram: FRAM present at i2c 0x50, {BANNER['fram_size']} bytes" in out
     # No apps loaded: the kernel says so and ends QEMU with status 0.
     assert "0 apps loaded" in out
+
+
+def test_alignment_padding_between_apps_is_named_as_padding(qemu):
+    """hello (8 KiB) then nvs_demo (32 KiB, so aligned to 32 KiB): the
+    assembler fills the gap with a disabled, nameless TBF, which the boot
+    log calls padding rather than an app without a name."""
+    image = app_image(qemu.tmp_path / "apps.bin", "hello", "nvs_demo")
+    boot = qemu(KERNEL, apps=image, fram=str(qemu.tmp_path / "fram.img"))
+    assert not boot.timed_out and boot.status == 0
+    assert re.search(r"padding at 0x[0-9a-f]+ \(\d+ bytes\): skipped", boot.output)
+    assert "app ''" not in boot.output
+    assert "2 apps loaded" in boot.output
 
 
 def test_kernel_fault_prints_decoded_dump_and_exits_nonzero(qemu):
