@@ -112,7 +112,7 @@ bool upcall_run_next(struct process *p)
         const struct upcall_slot *slots = grant_upcalls(p, p->queue_key[k].driver, false);
         uint8_t num = p->queue_key[k].num;
 
-        remove_at(p, 0);
+        remove_at(p, 0); /* the oldest: only the head moves, slot k stays */
         if (slots == NULL || slots[num].fn == 0)
             continue; /* null subscription: the event is dropped */
         set_event_args(proc_frame(p), p->queue_arg[k][0], p->queue_arg[k][1], p->queue_arg[k][2]);
