@@ -29,7 +29,6 @@ static uint32_t grant_bytes(const struct driver *drv)
 struct kernel_fast kernel_fast;
 
 _Static_assert(offsetof(struct kernel_fast, current_pid) == KFAST_OFF_PID, "kernel/hotpath.h");
-_Static_assert(offsetof(struct kernel_fast, driver_index) == KFAST_OFF_INDEX, "kernel/hotpath.h");
 
 _Static_assert(offsetof(struct kernel_config, drivers) == KCFG_OFF_DRIVERS, "kernel/hotpath.h");
 _Static_assert(offsetof(struct driver, number) == DRIVER_OFF_NUMBER, "kernel/hotpath.h");

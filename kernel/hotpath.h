@@ -45,7 +45,6 @@
 #define DRIVER_HASH_SIZE 8
 #define DRIVER_HASH_MASK (DRIVER_HASH_SIZE - 1)
 #define KFAST_OFF_PID    (4 * DRIVER_HASH_SIZE)
-#define KFAST_OFF_INDEX  (KFAST_OFF_PID + 4)
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -83,6 +83,21 @@ def test_fault_is_contained_restarted_then_stopped(qemu):
     assert boot.status == 1
 
 
+def test_wait_for_an_upcall_number_past_a_key_byte_never_takes_upcall_0(qemu):
+    """apps/wait_for_256: upcall 0 is taken with its own number (the limit
+    works), then yield-wait-for (alarm, 256) with upcall 0 queued blocks
+    for good (one past the byte a queue key holds: no truncating match).
+    The run can only end on the timeout, so that is expected here."""
+    boot = qemu(KERNEL, apps=app_image(qemu.tmp_path / "apps.bin", "wait_for_256"),
+                timeout=5)
+    out = boot.output
+    assert "wait_for_256: upcall 0 returned expiry ok" in out
+    assert "wait_for_256: waiting for upcall 256" in out
+    assert "wait_for_256: returned" not in out
+    assert "KERNEL FAULT" not in out
+    assert boot.timed_out, "the process must stay blocked, so QEMU cannot end"
+
+
 def test_conformance_app_passes_every_syscall_check(qemu):
     # apps/conformance checks every syscall class against TRD104, including
     # the attacks that must be refused with INVALID (allow into kernel RAM,
