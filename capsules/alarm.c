@@ -64,8 +64,8 @@ static void alarm_fired(void *ctx)
     }
     if (any)
         program_by(a, now, soonest);
-    else
-        a->hw->ops->disarm(a->hw);
+    /* Else nothing is armed, and the hardware alarm is off already: the
+     * driver disarms it before calling back (hal/alarm.h). */
 }
 
 /* now: the counter as read once for the whole command. */
@@ -108,28 +108,37 @@ static command_ret_t stop(struct alarm_capsule *a, proc_id_t pid)
     return sys_success();
 }
 
-static command_ret_t alarm_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
-                                   uint32_t arg1, uint32_t arg2)
+/* The commands that read or program the hardware. Out of line, so that
+ * alarm_command itself is a leaf without a stack frame: the frequency
+ * costs a handful of instructions. */
+static __attribute__((noinline)) command_ret_t timer_command(struct alarm_capsule *a, proc_id_t pid,
+                                                             uint32_t cmd, uint32_t arg1,
+                                                             uint32_t arg2)
 {
-    struct alarm_capsule *a = drv->ctx;
+    uint32_t now = a->hw->ops->now(a->hw); /* read once for the whole command */
 
     switch (cmd) {
-    case ALARM_CMD_FREQUENCY:
-        return sys_success_u32(a->hw->frequency);
     case ALARM_CMD_NOW:
-        return sys_success_u32(a->hw->ops->now(a->hw));
+        return sys_success_u32(now);
     case ALARM_CMD_STOP:
         return stop(a, pid);
-    case ALARM_CMD_SET_RELATIVE: {
-        uint32_t now = a->hw->ops->now(a->hw);
-
+    case ALARM_CMD_SET_RELATIVE:
         return arm(a, pid, now, now, arg1);
-    }
     case ALARM_CMD_SET_ABSOLUTE:
-        return arm(a, pid, a->hw->ops->now(a->hw), arg1, arg2);
+        return arm(a, pid, now, arg1, arg2);
     default:
         return sys_failure(TOCK_ENOSUPPORT);
     }
+}
+
+static command_ret_t alarm_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
+                                   uint32_t arg1, uint32_t arg2)
+{
+    struct alarm_capsule *a = (struct alarm_capsule *)drv; /* its first member */
+
+    if (cmd == ALARM_CMD_FREQUENCY)
+        return sys_success_u32(a->hw->frequency);
+    return timer_command(a, pid, cmd, arg1, arg2);
 }
 
 void alarm_init(struct alarm_capsule *a, struct alarm_hw *hw)

@@ -50,7 +50,7 @@ static void alarm_set(struct alarm_hw *hw, uint32_t reference, uint32_t dt)
     *reg(a->alarm_base, TIMER_CTRL) = CTRL_ENABLE | CTRL_IRQ_ENABLE;
 }
 
-static void alarm_disarm(struct alarm_hw *hw)
+static inline __attribute__((always_inline)) void alarm_disarm(struct alarm_hw *hw)
 {
     struct cmsdk_alarm *a = (struct cmsdk_alarm *)hw;
 
@@ -62,8 +62,8 @@ static void alarm_bottom_half(struct alarm_hw *hw)
 {
     struct cmsdk_alarm *a = (struct cmsdk_alarm *)hw;
 
-    alarm_disarm(hw);
-    arch_irq_enable(a->alarm_irq);
+    alarm_disarm(hw); /* quiet until alarm_set() */
+    arch_irq_enable_quiet(a->alarm_irq);
     if (hw->fired != NULL)
         hw->fired(hw->fired_ctx);
 }

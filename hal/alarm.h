@@ -8,8 +8,9 @@
  * the future when set with a recent reference); an instant already passed
  * fires as soon as possible. A driver whose alarm register cannot hold the
  * whole distance fires earlier: clients decide expiry themselves and
- * re-arm. When it fires the driver's bottom half (kernel loop, never
- * interrupt context) calls the client once; the alarm is then disarmed.
+ * re-arm. When it fires the driver's bottom half (kernel context, never
+ * the top half: kernel/kernel.h, service_interrupts) disarms it and then
+ * calls the client once.
  */
 #ifndef HAL_ALARM_H
 #define HAL_ALARM_H

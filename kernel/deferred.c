@@ -5,9 +5,13 @@
 
 static struct deferred_call *deferred_list;
 
-/* How many registered calls are pending: "anything to do?" must cost one
- * load, not a list walk. */
-unsigned deferred_count;
+/* kernel/hotpath.h. deferred_calls counts the registered calls pending:
+ * "anything to do?" must cost one load, not a list walk. */
+struct kernel_work kernel_work;
+
+_Static_assert(offsetof(struct kernel_work, irq_words) == KWORK_OFF_IRQ_WORDS, "kernel/hotpath.h");
+_Static_assert(offsetof(struct kernel_work, deferred_calls) == KWORK_OFF_DEFERRED_CALLS,
+               "kernel/hotpath.h");
 
 static bool registered(const struct deferred_call *dc)
 {
@@ -25,7 +29,7 @@ void deferred_register(struct deferred_call *dc, void (*fn)(void *ctx), void *ct
      * linking it twice would make the list a loop. */
     if (registered(dc)) {
         if (dc->pending)
-            deferred_count--;
+            kernel_work.deferred_calls--;
     } else {
         dc->next = deferred_list;
         deferred_list = dc;
@@ -39,7 +43,7 @@ void deferred_schedule(struct deferred_call *dc)
 {
     if (!dc->pending) {
         dc->pending = true;
-        deferred_count++;
+        kernel_work.deferred_calls++;
     }
 }
 
@@ -48,7 +52,7 @@ bool deferred_take(struct deferred_call *dc)
     if (!dc->pending)
         return false;
     dc->pending = false;
-    deferred_count--;
+    kernel_work.deferred_calls--;
     return true;
 }
 
@@ -56,14 +60,14 @@ void deferred_run(void)
 {
     struct deferred_call *dc;
 
-    if (deferred_count == 0)
+    if (kernel_work.deferred_calls == 0)
         return;
     /* Clear before calling, so a call may reschedule itself for the next
      * pass; the list walk sees each call once per pass. */
     for (dc = deferred_list; dc != NULL; dc = dc->next) {
         if (dc->pending) {
             dc->pending = false;
-            deferred_count--;
+            kernel_work.deferred_calls--;
             dc->fn(dc->ctx);
         }
     }

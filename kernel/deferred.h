@@ -19,6 +19,8 @@
 
 #include <stdbool.h>
 
+#include "kernel/hotpath.h"
+
 struct deferred_call {
     void (*fn)(void *ctx);
     void *ctx;
@@ -28,14 +30,11 @@ struct deferred_call {
 
 void deferred_register(struct deferred_call *dc, void (*fn)(void *ctx), void *ctx);
 void deferred_schedule(struct deferred_call *dc);
-/* How many registered calls are pending; read it through
- * deferred_any_pending(). A variable, not a call: the kernel asks after
- * every system call. */
-extern unsigned deferred_count;
-
+/* Any registered call pending? A variable, not a call: the kernel asks
+ * after every system call. */
 static inline __attribute__((always_inline)) bool deferred_any_pending(void)
 {
-    return deferred_count != 0;
+    return kernel_work.deferred_calls != 0;
 }
 
 /* If dc is pending, unschedule it and return true: the caller runs it

@@ -25,8 +25,29 @@ static uint32_t grant_bytes(const struct driver *drv)
 /* Driver number -> board table index, by open addressing: a number's
  * first slot is driver_hash(number); on a collision the next free slot. The
  * syscall fast path (switch.S) tries the first slot only and leaves any
- * miss to driver_index(). */
+ * miss to driver_index(). A free slot holds no_driver, never NULL, so the
+ * fast path needs no NULL check: no_driver's number either differs from
+ * the one asked for (the general path answers NODEVICE) or equals it, and
+ * its command answers NODEVICE itself. */
 struct kernel_fast kernel_fast;
+
+static command_ret_t no_driver_command(const struct driver *drv, proc_id_t pid, uint32_t cmd,
+                                       uint32_t arg1, uint32_t arg2)
+{
+    (void)drv, (void)pid, (void)cmd, (void)arg1, (void)arg2;
+    return sys_failure(TOCK_ENODEVICE);
+}
+
+static const struct driver no_driver = {
+    .number = UINT32_MAX,
+    .name = "(none)",
+    .command = no_driver_command,
+};
+
+static bool slot_free(unsigned h)
+{
+    return kernel_fast.driver_hash[h] == &no_driver;
+}
 
 _Static_assert(offsetof(struct kernel_fast, current_pid) == KFAST_OFF_PID, "kernel/hotpath.h");
 
@@ -39,28 +60,27 @@ void driver_table_build(const struct kernel_config *cfg)
 {
     unsigned i;
 
-    for (i = 0; i < DRIVER_HASH_SIZE; i++)
-        kernel_fast.driver_hash[i] = NULL;
+    for (i = 0; i < DRIVER_HASH_SIZE; i++) {
+        kernel_fast.driver_hash[i] = &no_driver;
+        kernel_fast.driver_index[i] = UINT8_MAX; /* -1 to driver_index() */
+    }
     for (i = 0; i < cfg->num_drivers && i < KERNEL_MAX_DRIVERS; i++) {
         unsigned h = driver_hash(cfg->drivers[i]->number);
 
-        while (kernel_fast.driver_hash[h] != NULL)
+        while (!slot_free(h))
             h = (h + 1) & DRIVER_HASH_MASK;
         kernel_fast.driver_hash[h] = cfg->drivers[i];
         kernel_fast.driver_index[h] = (uint8_t)i;
     }
 }
 
-int driver_index(uint32_t number)
+int driver_index_slow(uint32_t number)
 {
     unsigned h = driver_hash(number);
-    const struct driver *first = kernel_fast.driver_hash[h];
 
-    if (first != NULL && first->number == number)
-        return kernel_fast.driver_index[h]; /* the common case: no probing */
-
-    /* Ends at the first free slot: there is always one. */
-    while (kernel_fast.driver_hash[h] != NULL) {
+    /* The first slot missed (driver_index): probe on to the first free
+     * slot; there is always one. */
+    while (!slot_free(h)) {
         if (kernel_fast.driver_hash[h]->number == number)
             return kernel_fast.driver_index[h];
         h = (h + 1) & DRIVER_HASH_MASK;

@@ -26,8 +26,11 @@
 #define PROC_OFF_APP_BREAK  64
 #define PROC_OFF_QUEUE_LEN  68
 #define PROC_OFF_QUEUE_HEAD 69
-#define PROC_OFF_QUEUE_KEY  248 /* struct upcall_key[]: driver index, number */
-#define PROC_OFF_QUEUE_ARG  268 /* uint32_t[][3] */
+#define PROC_OFF_STATE      71  /* enum proc_state, one byte */
+#define PROC_OFF_WAIT       76  /* wait_driver, then wait_upcall */
+#define PROC_OFF_QUEUE_KEY  256 /* struct upcall_key[]: driver index, number */
+#define PROC_OFF_QUEUE_ARG  276 /* uint32_t[][3] */
+#define PROC_STATE_YIELD_WAIT_FOR 3
 #define UPCALL_KEY_SIZE     2
 #define UPCALL_ARGS_SIZE    12
 
@@ -39,21 +42,40 @@
 #define DRIVER_OFF_COMMAND 16
 
 /* `kernel_fast` (grant.c): the driver lookup table, DRIVER_HASH_SIZE
- * pointers (a number's first slot is (number + (number >> 16)) &
- * DRIVER_HASH_MASK), then the running process's id, so that one base
+ * pointers (a number's first slot is number & DRIVER_HASH_MASK), then the running process's id, so that one base
  * register reaches both. */
 #define DRIVER_HASH_SIZE 8
 #define DRIVER_HASH_MASK (DRIVER_HASH_SIZE - 1)
 #define KFAST_OFF_PID    (4 * DRIVER_HASH_SIZE)
 
+/* struct kernel_work: two adjacent words, so that "has the kernel thread
+ * work?" is one ldrd and one orrs in the fast paths. */
+#define KWORK_OFF_IRQ_WORDS      0
+#define KWORK_OFF_DEFERRED_CALLS 4
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
+
+/* Work for the kernel thread: interrupts awaiting their bottom half (the
+ * arch layer's top half sets bit w when word w of its line bitmap has a
+ * line set) and registered deferred calls pending (kernel/deferred.c
+ * counts them). Defined in deferred.c. */
+struct kernel_work {
+    union {
+        struct {
+            volatile uint32_t irq_words;
+            uint32_t deferred_calls;
+        };
+        volatile uint64_t any; /* both words in one read: nonzero if either is */
+    };
+};
+extern struct kernel_work kernel_work;
 
 struct driver;
 struct kernel_fast {
     const struct driver *driver_hash[DRIVER_HASH_SIZE];
     uint32_t current_pid;                   /* proc_id_t of sched_running() */
-    uint8_t driver_index[DRIVER_HASH_SIZE]; /* board table index of each */
+    uint8_t driver_index[DRIVER_HASH_SIZE]; /* board table index of each; 0xff: free */
 };
 extern struct kernel_fast kernel_fast;
 #endif

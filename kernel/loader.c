@@ -34,14 +34,18 @@ struct ram_hole {
     uint32_t start, end; /* [start, end); empty when start == end */
 };
 
-static struct ram_hole ram_holes[RAM_HOLES_MAX];
-static unsigned ram_hole_count;
+/* The free RAM while apps load: on the loader's stack, since nothing
+ * needs it after boot. */
+struct ram_map {
+    struct ram_hole hole[RAM_HOLES_MAX];
+    unsigned count;
+};
 
-static void ram_holes_init(const struct kernel_config *cfg)
+static void ram_map_init(struct ram_map *m, const struct kernel_config *cfg)
 {
-    ram_holes[0].start = (uint32_t)cfg->app_ram_start;
-    ram_holes[0].end = (uint32_t)cfg->app_ram_end;
-    ram_hole_count = 1;
+    m->hole[0].start = (uint32_t)cfg->app_ram_start;
+    m->hole[0].end = (uint32_t)cfg->app_ram_end;
+    m->count = 1;
 }
 
 /* Where a block of sz bytes aligned to `align` would go in h, or false. */
@@ -57,31 +61,31 @@ static bool fit_in(const struct ram_hole *h, uint32_t sz, uint32_t align, uint32
 
 /* Take [base, base + sz) out of hole i: what is left below stays in slot
  * i, what is left above becomes a new hole. */
-static void split_hole(unsigned i, uint32_t base, uint32_t sz)
+static void split_hole(struct ram_map *m, unsigned i, uint32_t base, uint32_t sz)
 {
-    uint32_t end = ram_holes[i].end;
+    uint32_t end = m->hole[i].end;
 
-    ram_holes[i].end = base;
-    if (base + sz < end && ram_hole_count < RAM_HOLES_MAX) {
-        ram_holes[ram_hole_count].start = base + sz;
-        ram_holes[ram_hole_count].end = end;
-        ram_hole_count++;
+    m->hole[i].end = base;
+    if (base + sz < end && m->count < RAM_HOLES_MAX) {
+        m->hole[m->count].start = base + sz;
+        m->hole[m->count].end = end;
+        m->count++;
     }
 }
 
-static bool alloc_ram(uint32_t need, uint32_t *start, uint32_t *size)
+static bool alloc_ram(struct ram_map *m, uint32_t need, uint32_t *start, uint32_t *size)
 {
     uint32_t sz, align, base, best_base = 0, best_left = UINT32_MAX;
     unsigned i, best = RAM_HOLES_MAX;
 
     if (!arch_mpu_ram_block(need < PROC_MIN_RAM ? PROC_MIN_RAM : need, &sz, &align))
         return false;
-    for (i = 0; i < ram_hole_count; i++) {
+    for (i = 0; i < m->count; i++) {
         uint32_t left;
 
-        if (!fit_in(&ram_holes[i], sz, align, &base))
+        if (!fit_in(&m->hole[i], sz, align, &base))
             continue;
-        left = ram_holes[i].end - ram_holes[i].start - sz;
+        left = m->hole[i].end - m->hole[i].start - sz;
         if (left < best_left) {
             best = i;
             best_base = base;
@@ -90,7 +94,7 @@ static bool alloc_ram(uint32_t need, uint32_t *start, uint32_t *size)
     }
     if (best == RAM_HOLES_MAX)
         return false;
-    split_hole(best, best_base, sz);
+    split_hole(m, best, best_base, sz);
     *start = best_base;
     *size = sz;
     return true;
@@ -109,18 +113,19 @@ static const char *unusable(const struct tbf_info *info, uint32_t addr)
     return NULL;
 }
 
-static bool create_process(const struct kernel_config *cfg, const uint8_t *image,
-                           const struct tbf_info *info, unsigned slot)
+static bool create_process(const struct kernel_config *cfg, struct ram_map *ram,
+                           const uint8_t *image, const struct tbf_info *info, unsigned slot)
 {
     struct process *p = &procs[slot];
     uint32_t need = info->min_ram_size + cfg->grant_reserve;
 
-    if (need < info->min_ram_size || !alloc_ram(need, &p->ram_start, &p->ram_size)) {
+    if (need < info->min_ram_size || !alloc_ram(ram, need, &p->ram_start, &p->ram_size)) {
         log_error("app '%s' at %p: not loaded: no RAM for %u bytes", info->name,
                   (const void *)image, (unsigned)need);
         return false;
     }
     p->index = (uint8_t)slot;
+    p->id = slot; /* generation 0: proc_start() makes it 1 */
     p->flash = image;
     p->flash_size = info->total_size;
     p->entry = ((uint32_t)image + info->header_size + info->init_fn_offset) & ~1u;
@@ -141,9 +146,10 @@ unsigned kernel_load_processes(const struct kernel_config *cfg)
 {
     const uint8_t *at = cfg->app_flash_start;
     unsigned count = 0;
+    struct ram_map ram;
 
     kernel_cfg = cfg;
-    ram_holes_init(cfg);
+    ram_map_init(&ram, cfg);
     while (at < cfg->app_flash_end) {
         uint32_t avail = (uint32_t)(cfg->app_flash_end - at);
         struct tbf_info info;
@@ -170,7 +176,7 @@ unsigned kernel_load_processes(const struct kernel_config *cfg)
         } else if (count == PROC_MAX) {
             log_warn("app '%s' at %p not loaded: all %d process slots used", info.name,
                      (const void *)at, PROC_MAX);
-        } else if (create_process(cfg, at, &info, count)) {
+        } else if (create_process(cfg, &ram, at, &info, count)) {
             count++;
         }
         at += info.total_size;

@@ -102,13 +102,13 @@ void proc_start(struct process *p)
 
     /* A process id keeps 24 bits of generation: one more start would
      * bring back an id of this slot's first life, so the slot stops. */
-    if (p->generation >= PROC_GEN_LAST) {
+    if (proc_generation(p) >= PROC_GEN_LAST) {
         log_error("process '%s': process ids of slot %u used up: stopped", p->name,
                   (unsigned)p->index);
         p->state = PROC_TERMINATED;
         return;
     }
-    p->generation++;
+    proc_next_generation(p);
     memset(p->grants, 0, sizeof(p->grants));
     p->queue_len = 0;
     p->queue_head = 0;
@@ -179,7 +179,7 @@ void proc_fault(struct process *p, const char *why, const struct arch_fault *fau
     } else {
         log_error("process '%s': stopped after %u restarts", p->name, p->restarts);
         p->state = PROC_FAULTED;
-        p->generation++;
+        proc_next_generation(p);
     }
 }
 
@@ -193,5 +193,5 @@ void proc_exit(struct process *p, bool restart, uint32_t code)
     }
     log_info("process '%s' exited with code %u", p->name, (unsigned)code);
     p->state = PROC_TERMINATED;
-    p->generation++; /* capsules' ids for it go stale */
+    proc_next_generation(p); /* capsules' ids for it go stale */
 }

@@ -47,10 +47,6 @@ struct upcall_key {
     uint8_t num;
 };
 
-/* wait_driver / wait_num of a process waiting for something that cannot
- * come (an unknown driver, a number no driver has: numbers are < 255). */
-#define PROC_WAIT_NONE 0xffu
-
 struct process {
     /* Read by the arch layer's fast paths at the offsets of
      * kernel/hotpath.h (checked below): keep these first, in this order. */
@@ -60,11 +56,14 @@ struct process {
     uint8_t queue_len;  /* events queued, oldest at queue[queue_head] */
     uint8_t queue_head;
     uint8_t index;
-    uint8_t run_next;              /* next in the scheduler's run queue (sched.c) */
-    uint8_t state;                 /* enum proc_state */
-    uint8_t wait_driver, wait_num; /* PROC_YIELD_WAIT_FOR: driver index, upcall */
-    uint32_t generation;           /* bumped on every (re)start: stale ids fail */
-    uint32_t slice_left;           /* timeslice budget left, in SysTick cycles */
+    uint8_t state;              /* enum proc_state */
+    struct process *run_next;   /* next in the scheduler's run queue (sched.c) */
+    /* PROC_YIELD_WAIT_FOR: the driver number and upcall number waited for,
+     * as the process gave them (an unknown driver or upcall never matches
+     * an event: the process waits for good, as it asked). */
+    uint32_t wait_driver, wait_upcall;
+    proc_id_t id;        /* proc_id(): its generation is bumped on every (re)start */
+    uint32_t slice_left; /* timeslice budget left, in SysTick cycles */
 
     const uint8_t *flash; /* the whole TBF image */
     uint32_t flash_size;
@@ -92,6 +91,11 @@ _Static_assert(offsetof(struct process, ram_start) == PROC_OFF_RAM_START, "kerne
 _Static_assert(offsetof(struct process, app_break) == PROC_OFF_APP_BREAK, "kernel/hotpath.h");
 _Static_assert(offsetof(struct process, queue_len) == PROC_OFF_QUEUE_LEN, "kernel/hotpath.h");
 _Static_assert(offsetof(struct process, queue_head) == PROC_OFF_QUEUE_HEAD, "kernel/hotpath.h");
+_Static_assert(offsetof(struct process, state) == PROC_OFF_STATE, "kernel/hotpath.h");
+_Static_assert(offsetof(struct process, wait_driver) == PROC_OFF_WAIT &&
+                   offsetof(struct process, wait_upcall) == PROC_OFF_WAIT + 4,
+               "kernel/hotpath.h");
+_Static_assert(PROC_YIELD_WAIT_FOR == PROC_STATE_YIELD_WAIT_FOR, "kernel/hotpath.h");
 _Static_assert(offsetof(struct process, queue_key) == PROC_OFF_QUEUE_KEY, "kernel/hotpath.h");
 _Static_assert(offsetof(struct process, queue_arg) == PROC_OFF_QUEUE_ARG, "kernel/hotpath.h");
 _Static_assert(sizeof(struct upcall_key) == UPCALL_KEY_SIZE, "kernel/hotpath.h");
@@ -107,9 +111,22 @@ extern unsigned proc_count; /* slots 0 .. proc_count-1 are in use */
 #define PROC_GEN_BITS 24
 #define PROC_GEN_LAST ((1u << PROC_GEN_BITS) - 1u)
 
+#define PROC_ID_GEN_ONE 0x100u /* proc_id_t: generation above the slot byte */
+
 static inline proc_id_t proc_id(const struct process *p)
 {
-    return (p->generation << 8) | p->index;
+    return p->id; /* kept whole: a switch stores it with one load */
+}
+
+static inline uint32_t proc_generation(const struct process *p)
+{
+    return p->id / PROC_ID_GEN_ONE;
+}
+
+/* A new life (or the end of one): ids that capsules hold go stale. */
+static inline void proc_next_generation(struct process *p)
+{
+    p->id += PROC_ID_GEN_ONE;
 }
 
 /* True when the process can run now or later (not terminated/faulted). */
@@ -119,10 +136,12 @@ static inline bool proc_alive(const struct process *p);
  * capsule call that names a process starts here. */
 static inline struct process *proc_lookup(proc_id_t pid)
 {
-    unsigned idx = pid & 0xffu;
+    unsigned idx = proc_id_slot(pid);
     struct process *p;
 
-    if (idx >= proc_count)
+    /* A constant bound: slots past proc_count were never started, so they
+     * fail the alive check below. */
+    if (idx >= PROC_MAX)
         return NULL;
     p = &procs[idx];
     if (proc_id(p) != pid || !proc_alive(p))

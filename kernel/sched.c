@@ -24,46 +24,43 @@
 #include "kernel/syscall.h"
 #include "kernel/upcall.h"
 
-#define RUNQ_NONE 0xffu
-
 /* The run queue: runnable processes that are not on the CPU, linked
- * through run_next by slot index. */
-static uint8_t runq_head = RUNQ_NONE, runq_tail = RUNQ_NONE;
+ * through run_next (pointers: no index arithmetic on the switch paths). */
+static struct process *runq_head, *runq_tail;
 
 static inline __attribute__((always_inline)) void push_front(struct process *p)
 {
     p->run_next = runq_head;
-    runq_head = p->index;
-    if (runq_tail == RUNQ_NONE)
-        runq_tail = p->index;
+    runq_head = p;
+    if (runq_tail == NULL)
+        runq_tail = p;
 }
 
 static inline __attribute__((always_inline)) void push_back(struct process *p)
 {
-    p->run_next = RUNQ_NONE;
-    if (runq_tail == RUNQ_NONE)
-        runq_head = p->index;
+    p->run_next = NULL;
+    if (runq_tail == NULL)
+        runq_head = p;
     else
-        procs[runq_tail].run_next = p->index;
-    runq_tail = p->index;
+        runq_tail->run_next = p;
+    runq_tail = p;
 }
 
 static inline __attribute__((always_inline)) struct process *pop(void)
 {
-    struct process *p;
+    struct process *p = runq_head;
 
-    if (runq_head == RUNQ_NONE)
+    if (p == NULL)
         return NULL;
-    p = &procs[runq_head];
     runq_head = p->run_next;
-    if (runq_head == RUNQ_NONE)
-        runq_tail = RUNQ_NONE;
+    if (runq_head == NULL)
+        runq_tail = NULL;
     return p;
 }
 
 /* Queue p by its budget: with some left it goes first (it was preempted,
  * or woken); with none it gets a fresh budget at the back. */
-static void enqueue(struct process *p)
+static inline __attribute__((always_inline)) void enqueue(struct process *p)
 {
     if (p->slice_left != 0) {
         push_front(p);
@@ -80,7 +77,7 @@ void sched_wake(struct process *p)
 }
 
 /* p left the CPU with `left` cycles of budget: queue it if it can run. */
-static void sched_stopped(struct process *p, uint32_t left)
+static inline __attribute__((always_inline)) void sched_stopped(struct process *p, uint32_t left)
 {
     p->slice_left = left;
     if (p->state == PROC_RUNNABLE)
@@ -92,24 +89,25 @@ static inline __attribute__((always_inline)) void set_current(struct process *p)
     kernel_fast.current_pid = proc_id(p);
 }
 
-/* Exception time: make the front of the queue the current process; the
- * handler then loads its context (TRAP_SWITCH). */
-static inline __attribute__((always_inline)) enum arch_trap switch_to_next(void)
+/* Exception time: make n, just taken from the queue, the current process;
+ * the handler then loads its context (TRAP_SWITCH). */
+static inline __attribute__((always_inline)) enum arch_trap switch_to(struct process *n)
 {
-    struct process *n = pop();
-
     set_current(n);
     arch_next_ctx = &n->ctx;
     arch_slice_resume(n->slice_left);
     return TRAP_SWITCH;
 }
 
-enum arch_trap sched_block(void)
+enum arch_trap sched_block(struct process *p)
 {
-    if (!KERNEL_FASTPATH || sched_kernel_work_pending() || runq_head == RUNQ_NONE)
-        return TRAP_SYSCALL_DONE;                     /* the kernel loop takes over (or idles) */
-    sched_running()->slice_left = arch_slice_pause(); /* it is blocked: off the queue */
-    return switch_to_next();
+    struct process *next;
+
+    if (!KERNEL_FASTPATH || sched_kernel_work_pending() || runq_head == NULL)
+        return TRAP_SYSCALL_DONE; /* the kernel loop takes over (or idles) */
+    next = pop();
+    p->slice_left = arch_slice_pause(); /* it is blocked: off the queue */
+    return switch_to(next);
 }
 
 enum arch_trap sched_timeslice_end(void)
@@ -121,12 +119,35 @@ enum arch_trap sched_timeslice_end(void)
     /* SysTick reloaded itself and is counting again: resuming either
      * process below restarts it with that process's budget. */
     p->slice_left = kernel_cfg->timeslice_cycles;
-    if (runq_head == RUNQ_NONE) {
+    if (runq_head == NULL) {
         arch_slice_resume(kernel_cfg->timeslice_cycles); /* alone: a fresh budget and on it goes */
         return TRAP_NONE;
     }
     push_back(p);
-    return switch_to_next();
+    return switch_to(pop());
+}
+
+/* Exception time: a device interrupt's top half preempted the running
+ * process. The bottom halves run here, in the exception, as the kernel
+ * loop would run them: the process is stopped and queued first, so one
+ * they wake goes ahead of it. Then the front of the queue runs (the same
+ * process if nobody woke with budget), or, with work left (deferred calls,
+ * another interrupt), the kernel loop. */
+enum arch_trap sched_interrupt(void)
+{
+    struct process *p = sched_running(), *next;
+
+    if (!KERNEL_FASTPATH)
+        return TRAP_INTERRUPT;
+    sched_stopped(p, arch_slice_pause());
+    kernel_cfg->service_interrupts();
+    if (sched_kernel_work_pending())
+        return TRAP_QUEUED;
+    next = pop(); /* never NULL: p at least is queued */
+    if (next != p)
+        return switch_to(next);
+    arch_slice_resume(p->slice_left); /* on it goes */
+    return TRAP_NONE;
 }
 
 /* Run processes from the front of the queue until one traps to the
@@ -140,6 +161,8 @@ static void run_front(struct process *p)
     (void)arch_slice_take_ran_out(); /* only what happens from here on counts */
     arch_slice_resume(p->slice_left);
     trap = arch_switch_to_user(&p->ctx);
+    if (trap == TRAP_QUEUED)
+        return; /* sched_interrupt() stopped and queued it */
     p = sched_running(); /* the one that trapped, after any direct switches */
     left = arch_slice_pause();
     if (arch_slice_take_ran_out())

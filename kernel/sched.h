@@ -31,14 +31,15 @@ static inline struct process *sched_running(void)
  * running process then yields the CPU to the kernel loop. */
 static inline __attribute__((always_inline)) bool sched_kernel_work_pending(void)
 {
-    return arch_irq_any_pending() || deferred_any_pending();
+    return kernel_work.any != 0; /* arch_irq_any_pending() || deferred_any_pending() */
 }
 
 /* p, blocked in yield, becomes runnable (its frame is already set up). */
 void sched_wake(struct process *p);
 
-/* The current process just blocked in yield (exception time): switch to
- * the next runnable one if the kernel has no work, else trap. */
-enum arch_trap sched_block(void);
+/* p, the current process, just blocked in yield (exception time; also
+ * called from switch.S): switch to the next runnable one if the kernel has
+ * no work, else trap. */
+enum arch_trap sched_block(struct process *p);
 
 #endif /* KERNEL_SCHED_H */

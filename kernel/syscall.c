@@ -61,6 +61,24 @@ static struct syscall_ret ret3(uint32_t variant, uint32_t a, uint32_t b, uint32_
     return (struct syscall_ret){variant, a, b, c};
 }
 
+/* yield-wait-for (driver f->r1, upcall f->r2): the oldest queued event
+ * it waits for, if any, goes to the frame. */
+static bool take_waited_for(struct process *p, const struct arch_frame *f)
+{
+    int d = driver_index(f->r1);
+
+    return d >= 0 && upcall_take_for(p, (unsigned)d, f->r2);
+}
+
+/* ... and with none, the caller waits for it (switch.S's fast path does
+ * the same: block_wait_for). */
+static void block_wait_for(struct process *p, const struct arch_frame *f)
+{
+    p->wait_driver = f->r1;
+    p->wait_upcall = f->r2;
+    p->state = PROC_YIELD_WAIT_FOR;
+}
+
 static void do_yield(struct process *p, struct arch_frame *f)
 {
     switch (f->r0) {
@@ -77,18 +95,11 @@ static void do_yield(struct process *p, struct arch_frame *f)
         if (!upcall_run_next(p))
             p->state = PROC_YIELD_WAIT;
         break;
-    case YIELD_WAIT_FOR: {
-        int d = driver_index(f->r1);
-
-        if (d >= 0 && p->queue_len != 0 && upcall_take_for(p, (unsigned)d, f->r2))
+    case YIELD_WAIT_FOR:
+        if (p->queue_len != 0 && take_waited_for(p, f))
             break;
-        /* An unknown driver never delivers: the process waits for good,
-         * as it asked. */
-        p->wait_driver = d >= 0 ? (uint8_t)d : PROC_WAIT_NONE;
-        p->wait_num = f->r2 < PROC_WAIT_NONE ? (uint8_t)f->r2 : PROC_WAIT_NONE;
-        p->state = PROC_YIELD_WAIT_FOR;
+        block_wait_for(p, f);
         break;
-    }
     default:
         break; /* unknown yield: return at once, registers untouched */
     }
@@ -261,7 +272,7 @@ static const class_fn class_table[] = {
 static enum arch_trap after_call(struct process *p)
 {
     if (p->state != PROC_RUNNABLE)
-        return sched_block();
+        return sched_block(p);
     if (sched_kernel_work_pending())
         return TRAP_SYSCALL_DONE;
     return TRAP_NONE;

@@ -73,7 +73,7 @@ bool upcall_schedule(const struct driver *drv, proc_id_t pid, uint32_t num, uint
 
     if (p == NULL || d < 0 || num >= drv->num_upcalls)
         return false;
-    if (p->state == PROC_YIELD_WAIT_FOR && p->wait_driver == (unsigned)d && p->wait_num == num) {
+    if (p->state == PROC_YIELD_WAIT_FOR && p->wait_driver == drv->number && p->wait_upcall == num) {
         /* The process is blocked waiting for exactly this: hand it over. */
         set_event_args(proc_frame(p), a0, a1, a2);
         sched_wake(p);

@@ -282,22 +282,23 @@ def kernel_segments(apps, fram):
 
 
 # The arch layer's instructions that return into a process (switch.S): the
-# fast system call paths, the general path's "resume", a direct switch and
-# the kernel thread's entry through PendSV.
+# fast system call paths (`bx lr`, or `pop {.., pc}` with EXC_RETURN), the
+# general path's "resume", a direct switch and the kernel thread's entry
+# through PendSV.
 ENTRY_FUNCTIONS = ("SVC_Handler", "dispatch_trap", "switch_direct", "PendSV_Handler")
 # A segment switched processes if it ran one of these.
 SWITCHERS = ("switch_direct", "arch_switch_to_user")
 
 
 def process_entry_pcs():
-    """Addresses of the `bx lr` instructions by which the exception
-    handlers of ENTRY_FUNCTIONS return into a process."""
+    """Addresses of the `bx lr` and `pop {.., pc}` instructions by which
+    the exception handlers of ENTRY_FUNCTIONS return into a process."""
     pcs = set()
     for fn in ENTRY_FUNCTIONS:
         out = subprocess.run([CROSS + "objdump", "-d", f"--disassemble={fn}", KERNEL],
                              capture_output=True, text=True, check=True).stdout
         pcs |= {int(m.group(1), 16) for m in
-                (re.match(r"\s*([0-9a-f]+):\s+[0-9a-f ]+\s+bx\s+lr", line)
+                (re.match(r"\s*([0-9a-f]+):\s+[0-9a-f ]+\s+(?:bx\s+lr|pop(?:\.w)?\s+\{[^}]*pc\})", line)
                  for line in out.splitlines()) if m}
     if not pcs:
         raise SystemExit("bench.py: no `bx lr` into a process found")
@@ -326,7 +327,7 @@ def switch_figures(fram):
     # folded into the same kernel pass.
     noise = ("alarm_bottom_half", "alarm_command", "arch_wait_for_interrupt")
     on_yield = [s for s in segs if s[0] == "SVC_Handler" and switched(s)
-                and ("do_yield" in s[2] or "sys_yield" in s[2])
+                and "sched_block" in s[2]  # a yield that blocked
                 and not any(n in s[2] for n in noise)]
     on_wake = [s for s in segs if s[0] == "IRQ_Handler" and switched(s)]
     res["switch_on_yield"] = summary([s[1] for s in on_yield], on_yield)

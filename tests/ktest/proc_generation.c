@@ -26,11 +26,11 @@ void ktest_main(void)
     cfg.exit_when_done = false;
     if (kernel_load_processes(&cfg) == 0)
         arch_exit(1);
-    procs[0].generation = PROC_GEN_LAST - KTEST_GEN_LEFT;
-    log_info("ktest proc_generation: slot 0 at generation %u of %u", (unsigned)procs[0].generation,
+    procs[0].id = (PROC_GEN_LAST - KTEST_GEN_LEFT) * PROC_ID_GEN_ONE + procs[0].index;
+    log_info("ktest proc_generation: slot 0 at generation %u of %u", (unsigned)proc_generation(&procs[0]),
              (unsigned)PROC_GEN_LAST);
     kernel_run(&cfg);
     log_info("ktest proc_generation: slot 0 ended at generation %u, state %u",
-             (unsigned)procs[0].generation, (unsigned)procs[0].state);
-    arch_exit(procs[0].generation <= PROC_GEN_LAST && procs[0].state == PROC_TERMINATED ? 0 : 1);
+             (unsigned)proc_generation(&procs[0]), (unsigned)procs[0].state);
+    arch_exit(proc_generation(&procs[0]) <= PROC_GEN_LAST && procs[0].state == PROC_TERMINATED ? 0 : 1);
 }

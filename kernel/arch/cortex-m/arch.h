@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "kernel/arch/cortex-m/scb.h"
+#include "kernel/hotpath.h"
 
 /* Why the CPU came back from a process to the kernel thread, or (from the
  * kernel's exception-time calls) what the exception handler does next. */
@@ -30,6 +31,9 @@ enum arch_trap {
                             * the kernel has work to do */
     TRAP_SWITCH = 6,       /* (exception-time only) switch straight to the
                             * context in arch_next_ctx */
+    TRAP_QUEUED = 7,       /* a device interrupt's bottom halves ran in the
+                            * exception and left the kernel work: the process
+                            * is back in the run queue already */
 };
 
 /* MPU settings of one process, computed when its layout changes and loaded
@@ -68,6 +72,7 @@ struct arch_frame {
 enum arch_trap syscall_entry(struct arch_frame *frame);
 enum arch_trap syscall_yield(struct arch_frame *frame); /* class 0 only */
 enum arch_trap sched_timeslice_end(void);
+enum arch_trap sched_interrupt(void); /* after the top half, from a process */
 
 /* The context running now, and the one a TRAP_SWITCH goes to. */
 extern struct arch_context *arch_current_ctx;
@@ -151,17 +156,49 @@ uint32_t arch_mpu_ram_granule(uint32_t ram_size);
  * next system call when it came in just as the kernel entered it.
  * ARCH_NUM_IRQS, the board's number of interrupt lines, comes from the
  * build (boards/<board>/board.mk): one bit per line in arch_irq_lines (32
- * lines a word), and bit w of arch_irq_pending says word w has one set, so
- * "anything pending?" stays one load whatever the number of lines. */
+ * lines a word), and bit w of kernel_work.irq_words (kernel/hotpath.h)
+ * says word w has one set, so "anything pending?" stays one load whatever
+ * the number of lines. */
 #define ARCH_IRQ_WORDS ((ARCH_NUM_IRQS + 31) / 32)
-void arch_irq_enable(unsigned irq);
+static inline void arch_irq_enable(unsigned irq)
+{
+    NVIC_ISER[irq / 32u] = 1u << (irq % 32u);
+}
+
+/* Unmask a line whose device is quiet (it cannot raise the line again
+ * until its driver re-arms it), forgetting what the NVIC latched while it
+ * was masked: the line was high from the event just served, and enabling
+ * it as it is would take that event a second time. */
+static inline void arch_irq_enable_quiet(unsigned irq)
+{
+    NVIC_ICPR[irq / 32u] = 1u << (irq % 32u);
+    NVIC_ISER[irq / 32u] = 1u << (irq % 32u);
+}
 void arch_irq_disable(unsigned irq);
-bool arch_irq_take_pending(unsigned irq); /* true once per top-half hit */
 extern volatile uint32_t arch_irq_lines[ARCH_IRQ_WORDS];
-extern volatile uint32_t arch_irq_pending; /* one bit per nonzero word of arch_irq_lines */
+/* True once per top-half hit (inline: a board asks for each of its lines
+ * on every pass, with a constant irq). Only a top half sets a line's bit
+ * and only this clears it, so a bit seen set stays set until cleared
+ * here; interrupts are masked for the clear, a read-modify-write that a
+ * top half may race. */
+static inline __attribute__((always_inline)) bool arch_irq_take_pending(unsigned irq)
+{
+    volatile uint32_t *word = &arch_irq_lines[irq / 32u];
+    uint32_t bit = 1u << (irq % 32u), left;
+
+    if ((*word & bit) == 0)
+        return false;
+    __asm__ volatile("cpsid i" ::: "memory");
+    left = *word & ~bit;
+    *word = left;
+    if (left == 0)
+        kernel_work.irq_words &= ~(1u << (irq / 32u));
+    __asm__ volatile("cpsie i" ::: "memory");
+    return true;
+}
 static inline __attribute__((always_inline)) bool arch_irq_any_pending(void)
 {
-    return arch_irq_pending != 0;
+    return kernel_work.irq_words != 0;
 }
 void arch_wait_for_interrupt(void);
 

@@ -1,11 +1,12 @@
 /*
  * SysTick timeslice budgets and device interrupt bookkeeping (Cortex-M).
  *
- * Interrupt model: the top half (IRQ_Handler in switch.S, then
- * arch_irq_top_half here) masks the interrupt in the NVIC and sets its bit
- * in `arch_irq_lines` (and its word's bit in `arch_irq_pending`). The kernel loop asks
- * arch_irq_take_pending() for each device it owns, runs the bottom half in thread mode, and unmasks
- * it.
+ * Interrupt model: the top half (IRQ_Handler in switch.S) masks the
+ * interrupt in the NVIC and sets its bit in `arch_irq_lines` (and its
+ * word's bit in `kernel_work.irq_words`). The
+ * kernel (its loop, or sched_interrupt() in the interrupt's own exception)
+ * asks arch_irq_take_pending() (arch.h) for each line the board owns and
+ * runs that device's bottom half, which unmasks the line.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,22 +15,11 @@
 #include "kernel/arch/cortex-m/scb.h"
 
 volatile uint32_t arch_irq_lines[ARCH_IRQ_WORDS];
-volatile uint32_t arch_irq_pending;
 volatile bool arch_slice_ran_out;
 
 /* Interrupt line -> its word in the NVIC's and our bitmaps, and its bit. */
 #define IRQ_WORD(irq) ((irq) / 32u)
 #define IRQ_BIT(irq)  (1u << ((irq) % 32u))
-
-void arch_irq_top_half(uint32_t irq);
-void arch_irq_top_half(uint32_t irq)
-{
-    if (irq < ARCH_NUM_IRQS) {
-        NVIC_ICER[IRQ_WORD(irq)] = IRQ_BIT(irq);
-        arch_irq_lines[IRQ_WORD(irq)] |= IRQ_BIT(irq);
-        arch_irq_pending |= 1u << IRQ_WORD(irq);
-    }
-}
 
 /* SysTick taken while the kernel thread ran (switch.S): between a resume
  * and the entry into the process, or between a trap and the pause. The
@@ -41,31 +31,9 @@ void arch_systick_in_kernel(void)
     arch_slice_ran_out = true;
 }
 
-void arch_irq_enable(unsigned irq)
-{
-    NVIC_ISER[IRQ_WORD(irq)] = IRQ_BIT(irq);
-}
-
 void arch_irq_disable(unsigned irq)
 {
     NVIC_ICER[IRQ_WORD(irq)] = IRQ_BIT(irq);
-}
-
-bool arch_irq_take_pending(unsigned irq)
-{
-    volatile uint32_t *word = &arch_irq_lines[IRQ_WORD(irq)];
-    uint32_t bit = IRQ_BIT(irq);
-    bool was;
-
-    if ((*word & bit) == 0)
-        return false; /* the common case, and only a top half sets bits */
-    __asm__ volatile("cpsid i" ::: "memory");
-    was = (*word & bit) != 0;
-    *word &= ~bit;
-    if (*word == 0)
-        arch_irq_pending &= ~(1u << IRQ_WORD(irq));
-    __asm__ volatile("cpsie i" ::: "memory");
-    return was;
 }
 
 void arch_wait_for_interrupt(void)

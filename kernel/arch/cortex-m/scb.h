@@ -75,5 +75,6 @@ struct systick_regs {
 /* Indexed by interrupt line / 32. */
 #define NVIC_ISER ((volatile uint32_t *)0xE000E100u)
 #define NVIC_ICER ((volatile uint32_t *)0xE000E180u)
+#define NVIC_ICPR ((volatile uint32_t *)0xE000E280u)
 
 #endif /* KERNEL_ARCH_SCB_H */

@@ -50,6 +50,7 @@
     .equ CONTROL_NPRIV,     1
     .equ EXC_IRQ0,          16          /* exception number of IRQ 0 */
     .equ MPU_RNR,           0xE000ED98  /* then RBAR, RASR/RLAR, RBAR_A1, RASR_A1/RLAR_A1 */
+    .equ NVIC_ICER,         0xE000E180  /* interrupt clear-enable, a word per 32 lines */
     .equ SCB_ICSR,          0xE000ED04
     .equ ICSR_PENDSVSET,    0x10000000
 
@@ -64,13 +65,12 @@ arch_next_ctx:                          /* where a TRAP_SWITCH goes */
 
     .text
 
-/* \out = nonzero if the kernel has work: a device interrupt's bottom half
- * or a deferred call (what sched_kernel_work_pending() reads). */
+/* \out = nonzero, and the flags NE, if the kernel has work: a device
+ * interrupt's bottom half or a deferred call (the two adjacent words of
+ * kernel_work that sched_kernel_work_pending() reads). */
     .macro KERNEL_WORK out, tmp
-    ldr     \out, =deferred_count
-    ldr     \out, [\out]               /* deferred calls pending */
-    ldr     \tmp, =arch_irq_pending
-    ldr     \tmp, [\tmp]               /* interrupts awaiting their bottom half */
+    ldr     \out, =kernel_work
+    ldrd    \out, \tmp, [\out]         /* interrupt words pending, deferred calls */
     orrs    \out, \out, \tmp
     .endm
 
@@ -177,9 +177,9 @@ SVC_Handler:
 #if KERNEL_FASTPATH
     ldr     r1, [r0, #F_PC]             /* its return address, just past the svc */
     ldrb    r1, [r1, #-2]               /* the svc's immediate: the system call class */
-    cbz     r1, fast_yield              /* SYSCALL_YIELD is 0 */
-    cmp     r1, #SYSCALL_COMMAND
+    cmp     r1, #SYSCALL_COMMAND        /* the most frequent class first */
     beq     fast_command
+    cbz     r1, fast_yield              /* SYSCALL_YIELD is 0 */
     b       general                     /* the rest go to C */
 
 /* yield-no-wait with no upcall queued: clear the caller's flag byte (if it
@@ -209,39 +209,39 @@ fast_yield:
     beq     fast_wait_for
     b       yield_c                     /* wait, or an unknown variant: in C */
 
-/* command, driver found in its first lookup slot. The capsule returns its
- * answer in r0 (variant) and r1 (value); r0 goes to the frame always, r1
- * only when the variant uses it (every variant a command may return but
- * Success). Command 0 and table misses: the general path. */
+/* command, driver found in its first lookup slot. The capsule's command
+ * gets (driver, caller id, command, arg1, arg2: the fifth on the stack)
+ * and answers in r0 (variant) and r1 (value); r0 goes to the frame always,
+ * r1 only when the variant uses it (every variant a command may return
+ * but Success). Command 0 and table misses: the general path. */
 fast_command:
     ldr     r1, [r0, #F_R0]             /* driver number */
-    ldr     r12, =kernel_fast           /* driver table and caller id (grant.c) */
-    add     r2, r1, r1, lsr #16         /* hash: low half plus high half ... */
-    and     r2, r2, #DRIVER_HASH_MASK   /* ... to a slot */
-    ldr     r3, [r12, r2, lsl #2]       /* the driver in that slot, or NULL */
-    cbz     r3, general                 /* no driver there: the general path decides */
-    ldr     r2, [r3, #DRIVER_OFF_NUMBER]
+    ldr     r3, =kernel_fast            /* driver table and caller id (grant.c) */
+    and     r2, r1, #DRIVER_HASH_MASK   /* its first slot (grant.h: driver_hash) */
+    ldr     r12, [r3, r2, lsl #2]       /* the driver in that slot (a free one holds
+                                           grant.c's no_driver, which answers NODEVICE) */
+    ldr     r2, [r12, #DRIVER_OFF_NUMBER]
     cmp     r2, r1
-    bne     general                     /* another driver's slot: likewise */
-    ldr     r2, [r0, #F_R1]             /* command number */
+    bne     general                     /* another driver's slot: the general path decides */
+    ldr     r1, [r3, #KFAST_OFF_PID]    /* caller id */
+    ldrd    r2, r3, [r0, #F_R1]         /* command number, arg1 */
     cbz     r2, general                 /* 0, "exists": the kernel's own answer */
-    ldr     r1, [r0, #F_R3]             /* arg2: the fifth argument ... */
-    push    {r1, r4, r5, lr}            /* ... at [sp]; r4 pads, r5 is ours, EXC_RETURN */
-    mov     r5, r0                      /* the frame, kept across the call */
-    mov     r0, r3                      /* drv */
-    ldr     r1, [r12, #KFAST_OFF_PID]   /* pid: the caller's id */
-    ldr     r3, [r5, #F_R2]             /* arg1 (cmd is in r2) */
+    ldr     r0, [r0, #F_R3]             /* arg2 ... */
+    push    {r0, lr}                    /* ... at [sp]; EXC_RETURN (MSP stays 8-aligned) */
+    mov     r0, r12                     /* driver */
     ldr     r12, [r0, #DRIVER_OFF_COMMAND]
     blx     r12                         /* r0 = variant, r1 = value */
-    str     r0, [r5, #F_R0]             /* r0 = variant */
+    mrs     r2, psp                     /* the caller's frame again */
+    str     r0, [r2, #F_R0]             /* r0 = variant */
     cmp     r0, #RET_SUCCESS
     it      ne
-    strne   r1, [r5, #F_R1]             /* r1 = value, if the variant has one */
-    KERNEL_WORK r0, r1                  /* did the capsule (or an interrupt) leave work? */
-    pop     {r1, r4, r5, lr}            /* the process's r4, r5; EXC_RETURN */
-    cbnz    r0, 2f
-    bx      lr                          /* no: straight back to the caller */
-2:  movs    r1, #TRAP_SYSCALL_DONE
+    strne   r1, [r2, #F_R1]             /* r1 = value, if the variant has one */
+    KERNEL_WORK r0, r1                  /* did the capsule leave work (or an interrupt
+                                           come in as the kernel entered the caller)? */
+    bne     2f
+    pop     {r0, pc}                    /* no: EXC_RETURN to pc, back to the caller */
+2:  pop     {r0, lr}
+    movs    r1, #TRAP_SYSCALL_DONE
     b       trap_to_kernel              /* yes: the kernel thread runs it first */
 
 /* Every other yield: syscall_yield() in C, which may block the caller
@@ -272,9 +272,7 @@ fast_wait_for:
     ldr     r3, =arch_current_ctx
     ldr     r3, [r3]                    /* the running process */
     ldrb    r2, [r3, #PROC_OFF_QUEUE_LEN]
-    cmp     r2, #0
-    beq     yield_c                     /* nothing queued: C blocks the caller
-                                           (cbz cannot branch backwards) */
+    cbz     r2, block_wait_for          /* nothing queued: the caller blocks */
     KERNEL_WORK r2, r1                  /* (its orrs sets the flags) */
     bne     yield_c                     /* kernel work (a request that goes on
                                            in the kernel): C traps for it */
@@ -307,6 +305,24 @@ fast_wait_for:
     ldmia   r1, {r1-r3}
     stmia   r0, {r1-r3}                 /* to the frame's r0-r2; r3 untouched */
     bx      lr
+
+/* yield-wait-for with nothing queued: the caller blocks, waiting for the
+ * driver and upcall numbers it gave, as in syscall.c's block_wait_for(),
+ * and sched_block() switches to the next process (or traps, when the
+ * kernel has work or nothing else can run; never TRAP_NONE). */
+block_wait_for:
+    ldrd    r1, r2, [r0, #F_R1]         /* driver number, upcall number */
+    strd    r1, r2, [r3, #PROC_OFF_WAIT] /* what it waits for */
+    movs    r1, #PROC_STATE_YIELD_WAIT_FOR
+    strb    r1, [r3, #PROC_OFF_STATE]   /* blocked */
+    mov     r0, r3                      /* the process */
+    push    {r4, lr}                    /* EXC_RETURN; r4 keeps MSP 8-aligned */
+    bl      sched_block
+    pop     {r4, lr}
+    cmp     r0, #TRAP_SWITCH
+    beq     switch_direct
+    mov     r1, r0
+    b       trap_to_kernel
 #endif
 
     .size SVC_Handler, . - SVC_Handler
@@ -324,22 +340,48 @@ SysTick_Handler:
 1:  b       arch_systick_in_kernel      /* just note it (returns through lr) */
     .size SysTick_Handler, . - SysTick_Handler
 
-/* Every device interrupt: mask it in the NVIC, mark it pending for the
- * kernel's bottom half, and get back to the kernel if a process ran. */
+/* Every device interrupt. The top half masks its line in the NVIC and
+ * marks it pending for the bottom half: its bit in arch_irq_lines (cpu.c)
+ * and its word's bit in kernel_work.irq_words. (The vector table has an
+ * entry for the board's ARCH_NUM_IRQS lines only, so the line is one of
+ * them.) If it preempted a process, sched_interrupt() runs the bottom
+ * halves in this exception and answers resume or switch (or traps to the
+ * kernel loop when work is left). */
     .global IRQ_Handler
     .type IRQ_Handler, %function
     .thumb_func
 IRQ_Handler:
     mrs     r0, ipsr
-    subs    r0, r0, #EXC_IRQ0
-    push    {r0, lr}
-    bl      arch_irq_top_half
-    pop     {r0, lr}
+    subs    r0, r0, #EXC_IRQ0           /* the interrupt line */
+    lsrs    r1, r0, #5                  /* its word in the bitmaps */
+    and     r0, r0, #31
+    movs    r2, #1
+    lsl     r3, r2, r0                  /* its bit in that word */
+    ldr     r0, =NVIC_ICER
+    str     r3, [r0, r1, lsl #2]        /* masked until its bottom half */
+    ldr     r0, =arch_irq_lines
+    ldr     r12, [r0, r1, lsl #2]
+    orr     r12, r12, r3
+    str     r12, [r0, r1, lsl #2]       /* the line is pending */
+    lsl     r2, r2, r1                  /* its word's bit ... */
+    ldr     r0, =kernel_work
+    ldr     r3, [r0, #KWORK_OFF_IRQ_WORDS]
+    orr     r3, r3, r2
+    str     r3, [r0, #KWORK_OFF_IRQ_WORDS] /* ... is work for the kernel */
     tst     lr, #EXC_RETURN_SPSEL
     it      eq
-    bxeq    lr
+    bxeq    lr                          /* the kernel thread was running */
+#if KERNEL_FASTPATH
+    push    {r4, lr}                    /* EXC_RETURN; r4 keeps MSP 8-aligned */
+    bl      sched_interrupt
+    pop     {r4, lr}
+    cmp     r0, #TRAP_SWITCH            /* a process it woke runs next */
+    beq     switch_direct
+    b       dispatch_trap
+#else
     movs    r1, #TRAP_INTERRUPT
     b       trap_to_kernel
+#endif
     .size IRQ_Handler, . - IRQ_Handler
 
 /* MemManage, BusFault, UsageFault and HardFault. A fault taken from a
