@@ -28,6 +28,12 @@
 #define THUMB_BIT         1u
 
 #define UNKNOWN_DRIVER  0xDEAD0u
+/* Unknown drivers for each way the kernel's driver table can miss
+ * (kernel/grant.c: a number's first slot is its low 3 bits): 0xDEAD0's
+ * first slot holds the alarm, 0xDEAD3's is free on every board here, and
+ * a free slot holds a placeholder whose number is 0xFFFFFFFF. */
+#define UNKNOWN_DRIVER_FREE_SLOT 0xDEAD3u
+#define UNKNOWN_DRIVER_MAX       0xFFFFFFFFu
 #define UNKNOWN_COMMAND 0x7777u
 #define UNKNOWN_MEMOP   99u
 #define BRK_STEP        64u
@@ -96,6 +102,14 @@ static void test_command(void)
     check_variant("command 0 on lldebug", tock_command(DRIVER_LLDEBUG, 0, 0, 0), RET_SUCCESS);
     check_failure("command on unknown driver", tock_command(UNKNOWN_DRIVER, 0, 0, 0), RET_FAILURE,
                   TOCK_ENODEVICE);
+    check_failure("command 1 on unknown driver, another driver's slot",
+                  tock_command(UNKNOWN_DRIVER, 1, 0, 0), RET_FAILURE, TOCK_ENODEVICE);
+    check_failure("command 1 on unknown driver, free slot",
+                  tock_command(UNKNOWN_DRIVER_FREE_SLOT, 1, 0, 0), RET_FAILURE, TOCK_ENODEVICE);
+    check_failure("command 0 on driver 0xFFFFFFFF", tock_command(UNKNOWN_DRIVER_MAX, 0, 0, 0),
+                  RET_FAILURE, TOCK_ENODEVICE);
+    check_failure("command 1 on driver 0xFFFFFFFF", tock_command(UNKNOWN_DRIVER_MAX, 1, 0, 0),
+                  RET_FAILURE, TOCK_ENODEVICE);
     check_failure("unknown command on console", tock_command(DRIVER_CONSOLE, UNKNOWN_COMMAND, 0, 0),
                   RET_FAILURE, TOCK_ENOSUPPORT);
     tock_ret_t freq = tock_command(DRIVER_ALARM, ALARM_CMD_FREQUENCY, 0, 0);
@@ -123,6 +137,8 @@ static void test_subscribe(void)
 
     tock_ret_t r = tock_subscribe(UNKNOWN_DRIVER, 0, on_alarm, &userdata_a);
     check_failure("subscribe unknown driver", r, RET_FAILURE_2U32, TOCK_ENODEVICE);
+    r = tock_subscribe(UNKNOWN_DRIVER_MAX, 0, on_alarm, &userdata_a);
+    check_failure("subscribe driver 0xFFFFFFFF", r, RET_FAILURE_2U32, TOCK_ENODEVICE);
     check_u32("subscribe unknown driver returns null upcall", r.r2, 0);
 
     /* Upcall pointers outside the app's flash: refused, passed values back. */

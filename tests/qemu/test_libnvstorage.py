@@ -203,6 +203,24 @@ def test_apps_running_together_stay_isolated(qemu):
         assert "nvs_noperm: no storage permission" in out
 
 
+def test_storage_beside_a_spinner_and_a_ticker_all_finish(qemu):
+    """The timer interrupts the spinner while the storage driver's next step
+    (a deferred call) is pending. The interrupt's bottom half runs in its
+    own exception (kernel/sched.c, sched_interrupt): the spinner goes back
+    into the run queue there, and the work left makes the kernel loop take
+    over without queueing it a second time. A second queueing would link
+    the spinner to itself and starve the others: nothing would finish."""
+    apps = image(qemu.tmp_path, [tbf("nvs_stress"), tbf("spin"), tbf("ticker")])
+    boot = qemu(KERNEL, apps=apps, fram=fram(qemu), timeout=60)
+    finished_ok(boot)
+    out = boot.output
+    m = re.search(r"nvs_stress: (\d+) operations verified, (\d+) mismatches", out)
+    assert m and int(m.group(2)) == 0 and int(m.group(1)) > 100
+    assert "ticker: done" in out and re.search(r"spin@[0-9a-f]+: done", out)
+    for app in ("nvs_stress", "spin", "ticker"):
+        assert f"process '{app}' exited with code 0" in out
+
+
 def test_area_full_gives_nomem_to_the_app_that_does_not_fit(qemu):
     """More apps with distinct write ids than the FRAM area has regions for:
     exactly as many as fit get a region, every other one a clean NOMEM. The

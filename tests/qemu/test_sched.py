@@ -28,10 +28,12 @@ long_runs = pytest.mark.skipif(
     "on mps2-an505: over 240 s each); the short form runs on every board")
 
 SPINNERS = 7
-# One timeslice in alarm ticks (boards/*/board.h: BOARD_TIMESLICE_CYCLES,
-# 10 ms; the alarm counts the system clock).
-TIMESLICE_TICKS = {"armv7m": 250_000, "armv8m": 200_000}[ARCH]
-SWITCH_TICKS = 25          # one switch, generously: 1,000 instructions
+# docs/abi.md: a sleeper runs within one switch of its wake-up. Measured
+# 9 ticks (about 360 instructions); the bound allows the alarm's own
+# lateness and a switch through the kernel loop (KERNEL_FASTPATH=0), 4,000
+# instructions. A woken process queued behind the one its interrupt
+# preempted would wait for the rest of that one's slice: up to a timeslice.
+WAKE_BOUND_TICKS = 100
 FAIR_SPREAD = 0.10         # spinners within 10% of each other
 SHORT_TIMEOUT = 180        # wall seconds for the short form
 
@@ -56,7 +58,7 @@ def test_sleeper_among_spinners_runs_within_one_switch_and_spinners_share_evenly
     assert wakeups == 1000
     # The woken process runs at the next scheduling point, not after the
     # others' slices: at most one timeslice plus one switch, ever.
-    assert worst <= TIMESLICE_TICKS + SWITCH_TICKS, f"worst sleep-to-run latency {worst} ticks"
+    assert worst <= WAKE_BOUND_TICKS, f"worst sleep-to-run latency {worst} ticks"
     # Fairness among the CPU-bound ones over the whole run.
     spread = (max(turns.values()) - min(turns.values())) / min(turns.values())
     assert spread <= FAIR_SPREAD, f"spinners' shares differ by {spread:.1%}: {turns}"
@@ -89,5 +91,5 @@ def test_short_form_sleeper_among_spinners_runs_within_one_switch(qemu):
     assert found, f"bench_wake did not report within {SHORT_TIMEOUT} s:\n{out[-2000:]}"
     worst, wakeups = int(found[0].group(1)), int(found[0].group(2))
     assert wakeups == 1000
-    assert worst <= TIMESLICE_TICKS + SWITCH_TICKS, f"worst sleep-to-run latency {worst} ticks"
+    assert worst <= WAKE_BOUND_TICKS, f"worst sleep-to-run latency {worst} ticks"
     assert "faulted" not in out
