@@ -111,9 +111,8 @@ static command_ret_t stop(struct alarm_capsule *a, proc_id_t pid)
 /* The commands that read or program the hardware. Out of line, so that
  * alarm_command itself is a leaf without a stack frame: the frequency
  * costs a handful of instructions. */
-static __attribute__((noinline)) command_ret_t timer_command(struct alarm_capsule *a, proc_id_t pid,
-                                                             uint32_t cmd, uint32_t arg1,
-                                                             uint32_t arg2)
+static __attribute__((noinline)) command_ret_t
+timer_command(struct alarm_capsule *a, proc_id_t pid, uint32_t cmd, uint32_t arg1, uint32_t arg2)
 {
     uint32_t now = a->hw->ops->now(a->hw); /* read once for the whole command */
 

@@ -3,7 +3,8 @@
  *
  * The board calls cmsdk_uart_init() once at reset, then uses the embedded
  * struct uart through hal/uart.h. The RX interrupt, if the board wires it,
- * is serviced by uart->ops->rx_bottom_half() from the kernel loop.
+ * is serviced by uart->ops->rx_bottom_half() from the board's
+ * service_interrupts().
  */
 #ifndef DRIVERS_CMSDK_UART_H
 #define DRIVERS_CMSDK_UART_H

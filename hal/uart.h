@@ -4,8 +4,9 @@
  * Transmit is synchronous and polled: uart_write() returns when every byte
  * has been handed to the hardware. This keeps kernel log lines whole even
  * from a fault handler, and costs nothing under QEMU. Receive is
- * interrupt-driven: the driver's bottom half (run by the kernel loop, never
- * in interrupt context) hands each received byte to the client callback.
+ * interrupt-driven: the driver's bottom half (kernel context, never the top
+ * half: kernel/kernel.h, service_interrupts) hands each received byte to
+ * the client callback.
  */
 #ifndef HAL_UART_H
 #define HAL_UART_H

@@ -22,17 +22,17 @@
 
 /* struct process: the context is at offset 0 (so arch_current_ctx is also
  * the running process), then these. */
-#define PROC_OFF_RAM_START  60
-#define PROC_OFF_APP_BREAK  64
-#define PROC_OFF_QUEUE_LEN  68
-#define PROC_OFF_QUEUE_HEAD 69
-#define PROC_OFF_STATE      71  /* enum proc_state, one byte */
-#define PROC_OFF_WAIT       76  /* wait_driver, then wait_upcall */
-#define PROC_OFF_QUEUE_KEY  256 /* struct upcall_key[]: driver index, number */
-#define PROC_OFF_QUEUE_ARG  276 /* uint32_t[][3] */
+#define PROC_OFF_RAM_START        60
+#define PROC_OFF_APP_BREAK        64
+#define PROC_OFF_QUEUE_LEN        68
+#define PROC_OFF_QUEUE_HEAD       69
+#define PROC_OFF_STATE            71  /* enum proc_state, one byte */
+#define PROC_OFF_WAIT             76  /* wait_driver, then wait_upcall */
+#define PROC_OFF_QUEUE_KEY        256 /* struct upcall_key[]: driver index, number */
+#define PROC_OFF_QUEUE_ARG        276 /* uint32_t[][3] */
 #define PROC_STATE_YIELD_WAIT_FOR 3
-#define UPCALL_KEY_SIZE     2
-#define UPCALL_ARGS_SIZE    12
+#define UPCALL_KEY_SIZE           2
+#define UPCALL_ARGS_SIZE          12
 
 /* struct kernel_config (kernel/kernel.h) */
 #define KCFG_OFF_DRIVERS 0
@@ -42,8 +42,9 @@
 #define DRIVER_OFF_COMMAND 16
 
 /* `kernel_fast` (grant.c): the driver lookup table, DRIVER_HASH_SIZE
- * pointers (a number's first slot is number & DRIVER_HASH_MASK), then the running process's id, so that one base
- * register reaches both. */
+ * pointers (a number's first slot is number & DRIVER_HASH_MASK; a free
+ * slot holds grant.c's no_driver), then the running process's id, so that
+ * one base register reaches both. */
 #define DRIVER_HASH_SIZE 8
 #define DRIVER_HASH_MASK (DRIVER_HASH_SIZE - 1)
 #define KFAST_OFF_PID    (4 * DRIVER_HASH_SIZE)

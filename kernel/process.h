@@ -56,8 +56,8 @@ struct process {
     uint8_t queue_len;  /* events queued, oldest at queue[queue_head] */
     uint8_t queue_head;
     uint8_t index;
-    uint8_t state;              /* enum proc_state */
-    struct process *run_next;   /* next in the scheduler's run queue (sched.c) */
+    uint8_t state;            /* enum proc_state */
+    struct process *run_next; /* next in the scheduler's run queue (sched.c) */
     /* PROC_YIELD_WAIT_FOR: the driver number and upcall number waited for,
      * as the process gave them (an unknown driver or upcall never matches
      * an event: the process waits for good, as it asked). */

@@ -3,14 +3,15 @@
  *
  * The kernel loop (kernel_run) runs interrupt bottom halves and deferred
  * calls, then enters the process at the front of the run queue. A process
- * keeps the CPU across its system calls until it blocks in yield or its
- * timeslice budget runs out. Then, when the kernel has no work of its own,
- * the exception handler switches straight to the next process in the queue
- * (sched_block, sched_timeslice_end: TRAP_SWITCH) without the kernel loop;
- * otherwise it traps to the kernel loop, which does the same bookkeeping
- * (sched_stopped) after the bottom halves. With KERNEL_FASTPATH=0 every
- * switch takes the second way. With nothing to run the CPU sleeps until an
- * interrupt.
+ * keeps the CPU across its system calls until it blocks in yield, its
+ * timeslice budget runs out or a device interrupt wakes another process.
+ * Then, when the kernel has no work of its own, the exception handler
+ * switches straight to the next process in the queue (sched_block,
+ * sched_timeslice_end, sched_interrupt: TRAP_SWITCH) without the kernel
+ * loop; otherwise it traps to the kernel loop, which does the same
+ * bookkeeping (sched_stopped) after the bottom halves. With
+ * KERNEL_FASTPATH=0 every switch takes the second way. With nothing to run
+ * the CPU sleeps until an interrupt.
  */
 #include <stddef.h>
 
@@ -161,8 +162,8 @@ static void run_front(struct process *p)
     (void)arch_slice_take_ran_out(); /* only what happens from here on counts */
     arch_slice_resume(p->slice_left);
     trap = arch_switch_to_user(&p->ctx);
-    if (trap == TRAP_QUEUED)
-        return; /* sched_interrupt() stopped and queued it */
+    if (trap == TRAP_QUEUED) /* sched_interrupt() stopped and queued it already */
+        return;
     p = sched_running(); /* the one that trapped, after any direct switches */
     left = arch_slice_pause();
     if (arch_slice_take_ran_out())

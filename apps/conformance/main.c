@@ -27,16 +27,16 @@
 #define WRAP_LEN          0xFFFFFFF0u /* with any real address, wraps past 2^32 */
 #define THUMB_BIT         1u
 
-#define UNKNOWN_DRIVER  0xDEAD0u
+#define UNKNOWN_DRIVER 0xDEAD0u
 /* Unknown drivers for each way the kernel's driver table can miss
  * (kernel/grant.c: a number's first slot is its low 3 bits): 0xDEAD0's
  * first slot holds the alarm, 0xDEAD3's is free on every board here, and
  * a free slot holds a placeholder whose number is 0xFFFFFFFF. */
 #define UNKNOWN_DRIVER_FREE_SLOT 0xDEAD3u
 #define UNKNOWN_DRIVER_MAX       0xFFFFFFFFu
-#define UNKNOWN_COMMAND 0x7777u
-#define UNKNOWN_MEMOP   99u
-#define BRK_STEP        64u
+#define UNKNOWN_COMMAND          0x7777u
+#define UNKNOWN_MEMOP            99u
+#define BRK_STEP                 64u
 /* Upper bound on yield-no-wait polls while an alarm of ALARM_SHORT_MS runs. */
 #define POLL_LIMIT     2000000u
 #define ALARM_SHORT_MS 2u

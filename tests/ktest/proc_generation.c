@@ -27,10 +27,11 @@ void ktest_main(void)
     if (kernel_load_processes(&cfg) == 0)
         arch_exit(1);
     procs[0].id = (PROC_GEN_LAST - KTEST_GEN_LEFT) * PROC_ID_GEN_ONE + procs[0].index;
-    log_info("ktest proc_generation: slot 0 at generation %u of %u", (unsigned)proc_generation(&procs[0]),
-             (unsigned)PROC_GEN_LAST);
+    log_info("ktest proc_generation: slot 0 at generation %u of %u",
+             (unsigned)proc_generation(&procs[0]), (unsigned)PROC_GEN_LAST);
     kernel_run(&cfg);
     log_info("ktest proc_generation: slot 0 ended at generation %u, state %u",
              (unsigned)proc_generation(&procs[0]), (unsigned)procs[0].state);
-    arch_exit(proc_generation(&procs[0]) <= PROC_GEN_LAST && procs[0].state == PROC_TERMINATED ? 0 : 1);
+    arch_exit(proc_generation(&procs[0]) <= PROC_GEN_LAST && procs[0].state == PROC_TERMINATED ? 0
+                                                                                               : 1);
 }

@@ -17,10 +17,14 @@
  *  - SVC: a command whose driver is in the first slot of the lookup table,
  *    yield-no-wait with nothing queued, and yield-wait-for whose event is
  *    the oldest queued are answered here without any C of the kernel core;
- *    every other call goes to syscall_entry() or syscall_yield() in C.
- *  - SVC that blocks, SysTick: the scheduler (kernel/sched.c) may answer
- *    TRAP_SWITCH, and switch_direct saves this process and loads the next
- *    one (registers, PSP, MPU words) inside the same exception.
+ *    a yield-wait-for with nothing queued blocks here and calls the
+ *    scheduler; every other call goes to syscall_entry() or
+ *    syscall_yield() in C.
+ *  - SVC that blocks, SysTick, a device interrupt: the scheduler
+ *    (kernel/sched.c; for an interrupt, after running the bottom halves)
+ *    may answer TRAP_SWITCH, and switch_direct saves this process and
+ *    loads the next one (registers, PSP, MPU words) inside the same
+ *    exception.
  * C code keeps r4-r11 as the AAPCS requires, so the process's r4-r11 need
  * saving only when its context is left.
  * KERNEL_FASTPATH=0 (kernel/hotpath.h) assembles only the general paths.
