@@ -23,9 +23,7 @@ struct upcall_slot {
  * before any process runs). */
 void driver_table_build(const struct kernel_config *cfg);
 
-/* Index of a driver number in the board's table, or -1: one probe in the
- * common case (inline: every wait-for and driver call asks it). */
-int driver_index_slow(uint32_t number);
+int driver_index_slow(uint32_t number); /* driver_index() past its first probe */
 
 /* A driver number's first slot in the lookup table (kernel/hotpath.h): its
  * low bits, where Tock's driver numbers differ (0x0 alarm, 0x1 console,
@@ -35,6 +33,8 @@ static inline unsigned driver_hash(uint32_t number)
     return number & DRIVER_HASH_MASK;
 }
 
+/* Index of a driver number in the board's table, or -1: one probe in the
+ * common case (inline: every wait-for and driver call asks it). */
 static inline int driver_index(uint32_t number)
 {
     unsigned h = driver_hash(number);
