@@ -23,12 +23,25 @@ kernel: $(KERNEL_ELF)
 kernel-nofast:
 	@$(MAKE) --no-print-directory kernel KERNEL_FASTPATH=0 BUILD=$(BUILD)/nofast
 
-$(KBUILD)/kernel/%.c.o: %.c
+# The build switches that change every kernel object (mk/config.mk), kept
+# in a file that is rewritten only when they change: building with another
+# KERNEL_FASTPATH or KERNEL_LTO in the same BUILD recompiles the kernel
+# instead of linking the objects of the other setting.
+KERNEL_SWITCHES      := KERNEL_FASTPATH=$(KERNEL_FASTPATH) KERNEL_LTO=$(KERNEL_LTO)
+KERNEL_SWITCHES_FILE := $(KBUILD)/kernel/switches
+
+$(KERNEL_SWITCHES_FILE): kernel-switches-force
+	@mkdir -p $(dir $@)
+	@echo '$(KERNEL_SWITCHES)' | cmp -s - $@ || echo '$(KERNEL_SWITCHES)' > $@
+
+.PHONY: kernel-switches-force
+
+$(KBUILD)/kernel/%.c.o: %.c $(KERNEL_SWITCHES_FILE)
 	@mkdir -p $(dir $@)
 	@echo "CC     $<"
 	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(KBUILD)/kernel/%.S.o: %.S
+$(KBUILD)/kernel/%.S.o: %.S $(KERNEL_SWITCHES_FILE)
 	@mkdir -p $(dir $@)
 	@echo "AS     $<"
 	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
@@ -76,12 +89,12 @@ KVARIANT_KTESTS_fram128k := fram_write fram_verify fram_cross
 define kvariant_rules
 KVARIANT_OBJS_$(1) := $$(patsubst %,$(KBUILD)/variant/$(1)/obj/%.o,$$(KERNEL_SRCS))
 
-$(KBUILD)/variant/$(1)/obj/%.c.o: %.c mk/kernel.mk
+$(KBUILD)/variant/$(1)/obj/%.c.o: %.c mk/kernel.mk $(KERNEL_SWITCHES_FILE)
 	@mkdir -p $$(dir $$@)
 	@echo "CC     $$< ($(1))"
 	@$$(CC) $$(KERNEL_CFLAGS) $$(KVARIANT_CFLAGS_$(1)) -c $$< -o $$@
 
-$(KBUILD)/variant/$(1)/obj/%.S.o: %.S mk/kernel.mk
+$(KBUILD)/variant/$(1)/obj/%.S.o: %.S mk/kernel.mk $(KERNEL_SWITCHES_FILE)
 	@mkdir -p $$(dir $$@)
 	@echo "AS     $$< ($(1))"
 	@$$(CC) $$(KERNEL_CFLAGS) $$(KVARIANT_CFLAGS_$(1)) -c $$< -o $$@
