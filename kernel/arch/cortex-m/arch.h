@@ -151,9 +151,11 @@ uint32_t arch_mpu_ram_granule(uint32_t ram_size);
 
 /* Interrupts. Device IRQs are masked in the NVIC by the top half and
  * re-enabled by the bottom half (arch_irq_enable) once serviced. An
- * interrupt taken from a process traps to the kernel; one taken while the
- * kernel thread runs is served before the next process runs, or at its
- * next system call when it came in just as the kernel entered it.
+ * interrupt taken from a process is served in its own exception
+ * (sched_interrupt), or traps to the kernel when the kernel has other
+ * work; one taken while the kernel thread runs is served before the next
+ * process runs, or at its next system call when it came in just as the
+ * kernel entered it.
  * ARCH_NUM_IRQS, the board's number of interrupt lines, comes from the
  * build (boards/<board>/board.mk): one bit per line in arch_irq_lines (32
  * lines a word), and bit w of kernel_work.irq_words (kernel/hotpath.h)

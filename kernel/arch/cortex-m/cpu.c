@@ -3,10 +3,10 @@
  *
  * Interrupt model: the top half (IRQ_Handler in switch.S) masks the
  * interrupt in the NVIC and sets its bit in `arch_irq_lines` (and its
- * word's bit in `kernel_work.irq_words`). The
- * kernel (its loop, or sched_interrupt() in the interrupt's own exception)
- * asks arch_irq_take_pending() (arch.h) for each line the board owns and
- * runs that device's bottom half, which unmasks the line.
+ * word's bit in `kernel_work.irq_words`). The kernel (its loop, or
+ * sched_interrupt() in the interrupt's own exception) asks
+ * arch_irq_take_pending() (arch.h) for each line the board owns and runs
+ * that device's bottom half, which unmasks the line.
  */
 #include <stdbool.h>
 #include <stdint.h>
