@@ -26,7 +26,7 @@
 #define PROC_OFF_APP_BREAK        64
 #define PROC_OFF_QUEUE_LEN        68
 #define PROC_OFF_QUEUE_HEAD       69
-#define PROC_OFF_STATE            71  /* enum proc_state, one byte */
+#define PROC_OFF_STATE            70  /* enum proc_state, one byte */
 #define PROC_OFF_WAIT             76  /* wait_driver, then wait_upcall */
 #define PROC_OFF_QUEUE_KEY        256 /* struct upcall_key[]: driver index, number */
 #define PROC_OFF_QUEUE_ARG        276 /* uint32_t[][3] */

@@ -30,9 +30,9 @@ struct kernel_config {
     bool exit_when_done;       /* end the emulator when no process can run */
     storage_policy_fn storage_policy;
     /* Interrupt bottom halves: called from the kernel loop, or in the
-     * interrupt's own exception when it preempted a process and the kernel
-     * had no other work (sched_interrupt); returns after servicing every
-     * pending device interrupt of the board. */
+     * interrupt's own exception when it preempted a process
+     * (sched_interrupt); returns after servicing every pending device
+     * interrupt of the board. */
     void (*service_interrupts)(void);
     /* App flash area and process RAM pool (from the linker script). */
     uint8_t *app_flash_start, *app_flash_end;

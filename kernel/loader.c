@@ -124,8 +124,7 @@ static bool create_process(const struct kernel_config *cfg, struct ram_map *ram,
                   (const void *)image, (unsigned)need);
         return false;
     }
-    p->index = (uint8_t)slot;
-    p->id = slot; /* generation 0: proc_start() makes it 1 */
+    p->id = slot; /* the slot, at generation 0: proc_start() makes it 1 */
     p->flash = image;
     p->flash_size = info->total_size;
     p->entry = ((uint32_t)image + info->header_size + info->init_fn_offset) & ~1u;

@@ -103,8 +103,7 @@ void proc_start(struct process *p)
     /* A process id keeps 24 bits of generation: one more start would
      * bring back an id of this slot's first life, so the slot stops. */
     if (proc_generation(p) >= PROC_GEN_LAST) {
-        log_error("process '%s': process ids of slot %u used up: stopped", p->name,
-                  (unsigned)p->index);
+        log_error("process '%s': process ids of slot %u used up: stopped", p->name, proc_slot(p));
         p->state = PROC_TERMINATED;
         return;
     }

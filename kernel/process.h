@@ -55,7 +55,6 @@ struct process {
     uint32_t app_break; /* first byte the process may not touch */
     uint8_t queue_len;  /* events queued, oldest at queue[queue_head] */
     uint8_t queue_head;
-    uint8_t index;
     uint8_t state;            /* enum proc_state */
     struct process *run_next; /* next in the scheduler's run queue (sched.c) */
     /* PROC_YIELD_WAIT_FOR: the driver number and upcall number waited for,
@@ -116,6 +115,11 @@ extern unsigned proc_count; /* slots 0 .. proc_count-1 are in use */
 static inline proc_id_t proc_id(const struct process *p)
 {
     return p->id; /* kept whole: a switch stores it with one load */
+}
+
+static inline unsigned proc_slot(const struct process *p)
+{
+    return proc_id_slot(p->id); /* its index in procs[] */
 }
 
 static inline uint32_t proc_generation(const struct process *p)

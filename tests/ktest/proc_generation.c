@@ -26,7 +26,7 @@ void ktest_main(void)
     cfg.exit_when_done = false;
     if (kernel_load_processes(&cfg) == 0)
         arch_exit(1);
-    procs[0].id = (PROC_GEN_LAST - KTEST_GEN_LEFT) * PROC_ID_GEN_ONE + procs[0].index;
+    procs[0].id = (PROC_GEN_LAST - KTEST_GEN_LEFT) * PROC_ID_GEN_ONE + proc_slot(&procs[0]);
     log_info("ktest proc_generation: slot 0 at generation %u of %u",
              (unsigned)proc_generation(&procs[0]), (unsigned)PROC_GEN_LAST);
     kernel_run(&cfg);

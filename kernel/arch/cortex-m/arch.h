@@ -162,9 +162,13 @@ uint32_t arch_mpu_ram_granule(uint32_t ram_size);
  * says word w has one set, so "anything pending?" stays one load whatever
  * the number of lines. */
 #define ARCH_IRQ_WORDS ((ARCH_NUM_IRQS + 31) / 32)
+/* Interrupt line -> its word in the NVIC's and our bitmaps, and its bit. */
+#define ARCH_IRQ_WORD(irq) ((irq) / 32u)
+#define ARCH_IRQ_BIT(irq)  (1u << ((irq) % 32u))
+
 static inline void arch_irq_enable(unsigned irq)
 {
-    NVIC_ISER[irq / 32u] = 1u << (irq % 32u);
+    NVIC_ISER[ARCH_IRQ_WORD(irq)] = ARCH_IRQ_BIT(irq);
 }
 
 /* Unmask a line whose device is quiet (it cannot raise the line again
@@ -173,8 +177,8 @@ static inline void arch_irq_enable(unsigned irq)
  * it as it is would take that event a second time. */
 static inline void arch_irq_enable_quiet(unsigned irq)
 {
-    NVIC_ICPR[irq / 32u] = 1u << (irq % 32u);
-    NVIC_ISER[irq / 32u] = 1u << (irq % 32u);
+    NVIC_ICPR[ARCH_IRQ_WORD(irq)] = ARCH_IRQ_BIT(irq);
+    NVIC_ISER[ARCH_IRQ_WORD(irq)] = ARCH_IRQ_BIT(irq);
 }
 void arch_irq_disable(unsigned irq);
 extern volatile uint32_t arch_irq_lines[ARCH_IRQ_WORDS];
@@ -185,8 +189,8 @@ extern volatile uint32_t arch_irq_lines[ARCH_IRQ_WORDS];
  * top half may race. */
 static inline __attribute__((always_inline)) bool arch_irq_take_pending(unsigned irq)
 {
-    volatile uint32_t *word = &arch_irq_lines[irq / 32u];
-    uint32_t bit = 1u << (irq % 32u), left;
+    volatile uint32_t *word = &arch_irq_lines[ARCH_IRQ_WORD(irq)];
+    uint32_t bit = ARCH_IRQ_BIT(irq), left;
 
     if ((*word & bit) == 0)
         return false;
@@ -194,7 +198,7 @@ static inline __attribute__((always_inline)) bool arch_irq_take_pending(unsigned
     left = *word & ~bit;
     *word = left;
     if (left == 0)
-        kernel_work.irq_words &= ~(1u << (irq / 32u));
+        kernel_work.irq_words &= ~(1u << ARCH_IRQ_WORD(irq));
     __asm__ volatile("cpsie i" ::: "memory");
     return true;
 }

@@ -17,10 +17,6 @@
 volatile uint32_t arch_irq_lines[ARCH_IRQ_WORDS];
 volatile bool arch_slice_ran_out;
 
-/* Interrupt line -> its word in the NVIC's and our bitmaps, and its bit. */
-#define IRQ_WORD(irq) ((irq) / 32u)
-#define IRQ_BIT(irq)  (1u << ((irq) % 32u))
-
 /* SysTick taken while the kernel thread ran (switch.S): between a resume
  * and the entry into the process, or between a trap and the pause. The
  * budget counts as used up; SysTick keeps counting (it reloaded), so a
@@ -33,7 +29,7 @@ void arch_systick_in_kernel(void)
 
 void arch_irq_disable(unsigned irq)
 {
-    NVIC_ICER[IRQ_WORD(irq)] = IRQ_BIT(irq);
+    NVIC_ICER[ARCH_IRQ_WORD(irq)] = ARCH_IRQ_BIT(irq);
 }
 
 void arch_wait_for_interrupt(void)
