@@ -146,7 +146,6 @@ void alarm_init(struct alarm_capsule *a, struct alarm_hw *hw)
         .drv =
             {
                 .number = DRIVER_ALARM,
-                .name = "alarm",
                 .num_upcalls = 1,
                 .command = alarm_command,
                 .ctx = a,

@@ -94,7 +94,6 @@ void console_init(struct console *c, struct uart *uart)
 {
     c->drv = (struct driver){
         .number = DRIVER_CONSOLE,
-        .name = "console",
         .num_upcalls = 3,
         .num_allow_ro = 2,
         .num_allow_rw = 2,

@@ -363,7 +363,7 @@ static void allocate(struct nvs_capsule *c)
             log_warn("nvstorage: no room for owner 0x%lx: %lu asked, %lu left%s",
                      (unsigned long)c->owner, (unsigned long)c->alloc_len,
                      (unsigned long)(c->boot.corrupt ? 0 : room_left(c)),
-                     c->boot.corrupt ? " (table refused)" : "");
+                     c->boot.corrupt ? LOG_TEXT(" (table refused)") : LOG_TEXT(""));
         }
         finish(c, TOCK_ENOMEM, 0);
         return;
@@ -647,8 +647,8 @@ static void boot_scan(struct nvs_capsule *c)
         log_warn("nvstorage: device error in scan; no allocation");
     log_info("nvstorage: %lu regions, END at %lu%s, %lu bytes free, %lu copies repaired",
              (unsigned long)c->boot.regions, (unsigned long)c->end_pos,
-             c->boot.end_written ? " (rewritten)" : "", (unsigned long)room_left(c),
-             (unsigned long)c->boot.repaired);
+             c->boot.end_written ? LOG_TEXT(" (rewritten)") : LOG_TEXT(""),
+             (unsigned long)room_left(c), (unsigned long)c->boot.repaired);
 }
 
 void nvs_init(struct nvs_capsule *c, const struct nvs_config *cfg)
@@ -661,7 +661,6 @@ void nvs_init(struct nvs_capsule *c, const struct nvs_config *cfg)
     memset(c, 0, sizeof(*c));
     c->kick = keep;
     c->drv.number = DRIVER_NVSTORAGE;
-    c->drv.name = "nvstorage";
     c->drv.num_upcalls = NVS_NUM_UPCALLS;
     c->drv.num_allow_ro = NVS_NUM_ALLOW_RO;
     c->drv.num_allow_rw = NVS_NUM_ALLOW_RW;

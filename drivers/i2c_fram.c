@@ -15,11 +15,11 @@ static const char *fram_i2c_error(enum i2c_status st)
 {
     switch (st) {
     case I2C_ENACK:
-        return "no ACK";
+        return LOG_TEXT("no ACK");
     case I2C_EBUS:
-        return "bus stuck (a line held low)";
+        return LOG_TEXT("bus stuck (a line held low)");
     default:
-        return "bus misuse";
+        return LOG_TEXT("bus misuse");
     }
 }
 

@@ -87,7 +87,6 @@ typedef command_ret_t (*driver_command_fn)(const struct driver *drv, proc_id_t p
 
 struct driver {
     uint32_t number;      /* driver number, e.g. DRIVER_NVSTORAGE */
-    const char *name;     /* for logs */
     uint8_t num_upcalls;  /* valid subscribe numbers: 0 .. num_upcalls-1 */
     uint8_t num_allow_ro; /* valid read-only allow numbers */
     uint8_t num_allow_rw; /* valid read-write allow numbers */
@@ -144,7 +143,8 @@ struct storage_perms {
 /* NULL if pid is stale. */
 const struct storage_perms *proc_storage_perms(proc_id_t pid);
 
-/* The process's package name (for logs); "?" if stale. */
+/* The process's package name, for logs only: "?" (a LOG_TEXT, kernel/log.h)
+ * if the id is stale. */
 const char *proc_name(proc_id_t pid);
 
 #endif /* KERNEL_DRIVER_H */

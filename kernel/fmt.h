@@ -1,6 +1,10 @@
 /*
- * fmt: a small printf-style formatter for the kernel (no newlib stdio in the
- * kernel: it would pull in malloc and locks).
+ * fmt: a small printf-style formatter (no newlib stdio in the kernel: it
+ * would pull in malloc and locks). The kernel's own log lines are formatted
+ * on the host (kernel/log.h, docs/logging.md): the kernel image does not
+ * link this. The ktests' result lines and the host tests' log
+ * (tests/host/support/log_text.c) use it, and tools/klog.py formats exactly
+ * like it (tests/py/test_klog.py compares them).
  *
  * Supports %d %i %u %x %X %c %s %p %%, the flags '0' and '-', a field width,
  * and the length modifiers 'l' (32-bit here) and 'll' (64-bit). Anything

@@ -14,6 +14,7 @@
 
 #include "kernel/hotpath.h"
 #include "kernel/kernel.h"
+#include "kernel/log.h"
 
 static uint32_t grant_bytes(const struct driver *drv)
 {
@@ -40,7 +41,6 @@ static command_ret_t no_driver_command(const struct driver *drv, proc_id_t pid, 
 
 static const struct driver no_driver = {
     .number = UINT32_MAX,
-    .name = "(none)",
     .command = no_driver_command,
 };
 
@@ -198,5 +198,5 @@ const char *proc_name(proc_id_t pid)
 {
     struct process *p = proc_lookup(pid);
 
-    return p == NULL ? "?" : p->name;
+    return p == NULL ? LOG_TEXT("?") : p->name;
 }

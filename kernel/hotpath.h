@@ -39,7 +39,7 @@
 
 /* struct driver */
 #define DRIVER_OFF_NUMBER  0
-#define DRIVER_OFF_COMMAND 16
+#define DRIVER_OFF_COMMAND 12
 
 /* `kernel_fast` (grant.c): the driver lookup table, DRIVER_HASH_SIZE
  * pointers (a number's first slot is number & DRIVER_HASH_MASK; a free

@@ -104,12 +104,12 @@ static bool alloc_ram(struct ram_map *m, uint32_t need, uint32_t *start, uint32_
 static const char *unusable(const struct tbf_info *info, uint32_t addr)
 {
     if (info->has_kernel_version && info->kernel_major != KERNEL_ABI_MAJOR)
-        return "built for another kernel ABI major version";
+        return LOG_TEXT("built for another kernel ABI major version");
     if (!arch_mpu_region_ok(addr, info->total_size))
-        return "image size or alignment not usable by the MPU (PMSAv7: a power of two, "
-               "aligned to it; PMSAv8: 32-byte multiples)";
+        return LOG_TEXT("image size or alignment not usable by the MPU (PMSAv7: a power of two, "
+                        "aligned to it; PMSAv8: 32-byte multiples)");
     if (info->has_fixed_addresses)
-        return "fixed-address apps are not supported";
+        return LOG_TEXT("fixed-address apps are not supported");
     return NULL;
 }
 
@@ -137,7 +137,8 @@ static bool create_process(const struct kernel_config *cfg, struct ram_map *ram,
     proc_start(p);
     log_info("app '%s': flash %p (%u bytes), RAM %08x (%u bytes)%s", info->name,
              (const void *)image, (unsigned)info->total_size, (unsigned)p->ram_start,
-             (unsigned)p->ram_size, p->storage.has_write_id ? ", storage owner" : "");
+             (unsigned)p->ram_size,
+             p->storage.has_write_id ? LOG_TEXT(", storage owner") : LOG_TEXT(""));
     return true;
 }
 
@@ -181,6 +182,6 @@ unsigned kernel_load_processes(const struct kernel_config *cfg)
         at += info.total_size;
     }
     proc_count = count;
-    log_info("%u app%s loaded", count, count == 1 ? "" : "s");
+    log_info("%u app%s loaded", count, count == 1 ? LOG_TEXT("") : LOG_TEXT("s"));
     return count;
 }

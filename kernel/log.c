@@ -1,21 +1,18 @@
-/* log: see log.h. */
+/* log: see log.h; the record's grammar is in docs/logging.md. */
 #include "kernel/log.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 
-#include "kernel/fmt.h"
-
-/* Longest line we format; longer ones are cut and end in "...". */
-#define LOG_LINE_MAX 160
+/* A record starts with ASCII RS, a byte that plain text never holds, and
+ * ends with a newline. */
+#define LOG_RECORD_START '\x1e'
+#define LOG_RECORD_END   '\n'
+/* The log text's bounds (kernel/log_text.ld; the host linker makes them
+ * for any section named like a C identifier). */
+extern const char __start_log_text[], __stop_log_text[];
 
 static log_sink_fn log_sink;
-
-static const char *const level_names[] = {
-    [LOG_ERROR] = "ERROR",
-    [LOG_WARN] = "WARN ",
-    [LOG_INFO] = "INFO ",
-    [LOG_DEBUG] = "DEBUG",
-};
 
 void log_set_sink(log_sink_fn sink)
 {
@@ -28,48 +25,79 @@ void log_write(const char *s, size_t len)
         log_sink(s, len);
 }
 
-static size_t vformat_line(char *buf, size_t size, enum log_level level, const char *fmt,
-                           va_list ap)
+/* One byte at a time: a log line is rare, and the sink is synchronous. */
+static void put(char c)
 {
-    size_t used, want;
-    int n;
+    log_sink(&c, 1);
+}
 
-    if ((unsigned)level > LOG_DEBUG)
-        level = LOG_DEBUG;
-    n = fmt_format(buf, size - 1, "[kernel] %s ", level_names[level]);
-    used = (size_t)n < size - 1 ? (size_t)n : size - 2;
-    want = used + (size_t)fmt_vformat(buf + used, size - 1 - used, fmt, ap);
-    if (want > size - 2) {
-        /* Truncated: mark it so a reader knows. */
-        used = size - 2;
-        buf[used - 3] = buf[used - 2] = buf[used - 1] = '.';
-    } else {
-        used = want;
+/* One lowercase hex digit. */
+static void put_digit(unsigned d)
+{
+    put((char)(d < 10 ? '0' + d : 'a' - 10 + d));
+}
+
+/* Lowercase hex, no leading zeros. */
+static void put_hex(uintptr_t v)
+{
+    int shift = 8 * sizeof(v) - 4;
+
+    while (shift > 0 && (v >> shift) == 0)
+        shift -= 4;
+    for (; shift >= 0; shift -= 4)
+        put_digit((v >> shift) & 0xf);
+}
+
+static void put_string(const char *s)
+{
+    if (s == NULL) {
+        put_hex(0);
+        return;
     }
-    buf[used++] = '\n';
-    buf[used] = '\0';
-    return used;
+    if (s >= __start_log_text && s < __stop_log_text) {
+        /* Its characters are not in memory: the host looks them up. */
+        put('$');
+        put_hex((uintptr_t)s);
+        return;
+    }
+    /* A name from an app's header can hold anything: quote it, and send
+     * every byte that is not printable, or is a quote or a backslash, as
+     * \xNN, so that it can neither end the record nor forge another. */
+    put('"');
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c >= ' ' && c <= '~' && c != '"' && c != '\\') {
+            put((char)c);
+        } else {
+            put('\\');
+            put('x');
+            put_digit(c >> 4);
+            put_digit(c & 0xf);
+        }
+    }
+    put('"');
 }
 
-size_t log_format_line(char *buf, size_t size, enum log_level level, const char *fmt, ...)
+void log_record(unsigned shape, const char *text, ...)
 {
+    unsigned count = shape & ((1u << LOG_SHAPE_COUNT_BITS) - 1);
+    unsigned strings = shape >> LOG_SHAPE_COUNT_BITS;
     va_list ap;
-    size_t n;
+    unsigned i;
 
-    va_start(ap, fmt);
-    n = vformat_line(buf, size, level, fmt, ap);
+    if (log_sink == NULL)
+        return;
+    put(LOG_RECORD_START);
+    put_hex((uintptr_t)text);
+    va_start(ap, text);
+    for (i = 0; i < count; i++) {
+        put(' ');
+        if (strings & (1u << i))
+            put_string(va_arg(ap, const char *));
+        else
+            put_hex(va_arg(ap, unsigned)); /* every word argument is 32 bits */
+    }
     va_end(ap);
-    return n;
-}
-
-void log_line(enum log_level level, const char *fmt, ...)
-{
-    char line[LOG_LINE_MAX];
-    va_list ap;
-    size_t n;
-
-    va_start(ap, fmt);
-    n = vformat_line(line, sizeof(line), level, fmt, ap);
-    va_end(ap);
-    log_write(line, n);
+    put(LOG_RECORD_END);
 }

@@ -150,15 +150,9 @@ static void log_layout(const struct process *p)
 
 void proc_fault(struct process *p, const char *why, const struct arch_fault *fault)
 {
-    const struct arch_frame *f = proc_frame(p);
-    bool frame_ok = proc_in_ram(p, p->ctx.sp, ARCH_FRAME_SIZE);
-
     log_error("process '%s' faulted: %s", p->name, why);
-    if (frame_ok) {
-        log_error("  pc %08x  lr %08x  sp %08x  xpsr %08x", (unsigned)f->pc, (unsigned)f->lr,
-                  (unsigned)p->ctx.sp, (unsigned)f->xpsr);
-        log_error("  r0 %08x  r1 %08x  r2 %08x  r3 %08x  r12 %08x", (unsigned)f->r0,
-                  (unsigned)f->r1, (unsigned)f->r2, (unsigned)f->r3, (unsigned)f->r12);
+    if (proc_in_ram(p, p->ctx.sp, ARCH_FRAME_SIZE)) {
+        arch_log_frame(proc_frame(p), p->ctx.sp);
     } else {
         /* Stacking failed: the frame is not in its memory, so don't read it. */
         log_error("  sp %08x is outside the process's RAM: no register frame", (unsigned)p->ctx.sp);

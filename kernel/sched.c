@@ -173,7 +173,7 @@ static void run_front(struct process *p)
         syscall_finish(p);
         break;
     case TRAP_FAULT:
-        proc_fault(p, "memory protection or usage fault", arch_last_fault());
+        proc_fault(p, LOG_TEXT("memory protection or usage fault"), arch_last_fault());
         break;
     case TRAP_TIMESLICE:
         left = 0;

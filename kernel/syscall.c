@@ -310,7 +310,7 @@ void syscall_finish(struct process *p)
     uint32_t class = *(const uint16_t *)(f->pc - THUMB_INSN_BYTES) & SVC_IMM_MASK;
 
     if (class != SYSCALL_EXIT)
-        proc_fault(p, "svc with an unknown system call class", NULL);
+        proc_fault(p, LOG_TEXT("svc with an unknown system call class"), NULL);
     else if (f->r0 == EXIT_TERMINATE || f->r0 == EXIT_RESTART)
         proc_exit(p, f->r0 == EXIT_RESTART, f->r1);
     else

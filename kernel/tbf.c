@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "kernel/log.h"
+
 /* Base header field offsets. */
 #define OFF_VERSION     0
 #define OFF_HEADER_SIZE 2
@@ -343,25 +345,25 @@ const char *tbf_error_str(enum tbf_error err)
 {
     switch (err) {
     case TBF_OK:
-        return "ok";
+        return LOG_TEXT("ok");
     case TBF_ERR_END:
-        return "no image (blank flash)";
+        return LOG_TEXT("no image (blank flash)");
     case TBF_ERR_TRUNCATED:
-        return "truncated base header";
+        return LOG_TEXT("truncated base header");
     case TBF_ERR_VERSION:
-        return "unsupported TBF version";
+        return LOG_TEXT("unsupported TBF version");
     case TBF_ERR_HEADER_SIZE:
-        return "bad header size";
+        return LOG_TEXT("bad header size");
     case TBF_ERR_TOTAL_SIZE:
-        return "bad total size";
+        return LOG_TEXT("bad total size");
     case TBF_ERR_CHECKSUM:
-        return "header checksum mismatch";
+        return LOG_TEXT("header checksum mismatch");
     case TBF_ERR_TLV:
-        return "malformed TLV";
+        return LOG_TEXT("malformed TLV");
     case TBF_ERR_NO_MAIN:
-        return "no Main or Program header";
+        return LOG_TEXT("no Main or Program header");
     case TBF_ERR_ENTRY:
-        return "entry point outside the binary";
+        return LOG_TEXT("entry point outside the binary");
     }
-    return "unknown error";
+    return LOG_TEXT("unknown error");
 }

@@ -86,7 +86,8 @@ enum tbf_error tbf_parse(const uint8_t *image, uint32_t avail, struct tbf_info *
 /* True when out->total_size can be trusted to find the next image. */
 bool tbf_error_skippable(enum tbf_error err);
 
-/* Short English reason, for the loader's one log line. */
+/* Short English reason, for the loader's one log line: a LOG_TEXT
+ * (kernel/log.h), which the kernel can log but not read. */
 const char *tbf_error_str(enum tbf_error err);
 
 #endif /* KERNEL_TBF_H */

@@ -14,6 +14,8 @@ KERNEL_DIRS := kernel kernel/arch/cortex-m kernel/arch/$(ARCH_MPU) hal drivers c
 KERNEL_SRCS := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
 KERNEL_OBJS := $(patsubst %,$(KBUILD)/kernel/%.o,$(KERNEL_SRCS))
 KERNEL_LD   := boards/$(BOARD)/layout.ld
+# layout.ld includes the log text section, placed the same on every board.
+KERNEL_LD_DEPS := $(KERNEL_LD) kernel/log_text.ld
 KERNEL_ELF  := $(KBUILD)/kernel.elf
 
 kernel: $(KERNEL_ELF)
@@ -52,7 +54,7 @@ define link_kernel
 	@$(CC) $(KERNEL_LDFLAGS) -T $(KERNEL_LD) -Wl,-Map=$(1:.elf=.map) -o $(1) $(KERNEL_OBJS) $(2)
 endef
 
-$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LD)
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LD_DEPS)
 	$(call link_kernel,$@,)
 	@$(SIZE) $@
 
@@ -63,7 +65,7 @@ KTEST_ELFS := $(patsubst tests/ktest/%.c,$(KBUILD)/ktest/%.elf,$(KTEST_SRCS))
 
 ktests: $(KTEST_ELFS) kvariants
 
-$(KBUILD)/ktest/%.elf: $(KBUILD)/kernel/tests/ktest/%.c.o $(KERNEL_OBJS) $(KERNEL_LD)
+$(KBUILD)/ktest/%.elf: $(KBUILD)/kernel/tests/ktest/%.c.o $(KERNEL_OBJS) $(KERNEL_LD_DEPS)
 	@mkdir -p $(dir $@)
 	$(call link_kernel,$@,$<)
 
@@ -99,11 +101,11 @@ $(KBUILD)/variant/$(1)/obj/%.S.o: %.S mk/kernel.mk $(KERNEL_SWITCHES_FILE)
 	@echo "AS     $$< ($(1))"
 	@$$(CC) $$(KERNEL_CFLAGS) $$(KVARIANT_CFLAGS_$(1)) -c $$< -o $$@
 
-$(KBUILD)/variant/$(1)/kernel.elf: $$(KVARIANT_OBJS_$(1)) $$(KERNEL_LD)
+$(KBUILD)/variant/$(1)/kernel.elf: $$(KVARIANT_OBJS_$(1)) $$(KERNEL_LD_DEPS)
 	@echo "LD     $$@"
 	@$$(CC) $$(KERNEL_LDFLAGS) -T $$(KERNEL_LD) -Wl,-Map=$$(@:.elf=.map) -o $$@ $$(KVARIANT_OBJS_$(1))
 
-$(KBUILD)/variant/$(1)/ktest/%.elf: $(KBUILD)/variant/$(1)/obj/tests/ktest/%.c.o $$(KVARIANT_OBJS_$(1)) $$(KERNEL_LD)
+$(KBUILD)/variant/$(1)/ktest/%.elf: $(KBUILD)/variant/$(1)/obj/tests/ktest/%.c.o $$(KVARIANT_OBJS_$(1)) $$(KERNEL_LD_DEPS)
 	@mkdir -p $$(dir $$@)
 	@echo "LD     $$@"
 	@$$(CC) $$(KERNEL_LDFLAGS) -T $$(KERNEL_LD) -Wl,-Map=$$(@:.elf=.map) -o $$@ $$(KVARIANT_OBJS_$(1)) $$<

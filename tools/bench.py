@@ -38,6 +38,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import qemu as qemu_tool  # noqa: E402
+import klog  # noqa: E402  (the kernel's log records back to text)
 import bench_kv  # noqa: E402  (the key-value store's figures)
 import bench_figures as figs  # noqa: E402  (labels, targets, references)
 
@@ -102,15 +103,16 @@ def fresh_fram(tag):
 
 
 def run(kernel, apps=None, fram=None, extra=(), timeout=TIMEOUT):
-    """One deterministic boot; returns (UART output, exit status)."""
+    """One deterministic boot; returns (UART output, kernel log decoded;
+    exit status)."""
     argv = qemu_tool.qemu_argv(kernel, apps, fram, icount=True, extra=extra)
     try:
         p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=timeout)
+        out, status = p.stdout, p.returncode
     except subprocess.TimeoutExpired as e:
-        out = (e.stdout or b"").decode("utf-8", "replace")
-        return out, None
-    return p.stdout.decode("utf-8", "replace"), p.returncode
+        out, status = e.stdout or b"", None
+    return klog.decode(kernel, out).decode("utf-8", "replace"), status
 
 
 def parse_bench(text):

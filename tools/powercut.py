@@ -11,11 +11,12 @@ the workload under `-icount shift=0` (deterministic) with a small preloaded
 library (tools/powercut_shim.c, built here with the host compiler) that
 hands every image write-back, with the number of UART bytes printed before
 it, to this script through a pipe. A cut after device write k is then the
-k-th image, and the UART text before it says what the apps had been told
-was done. Cutting "at a random instant" = choosing k with a seeded
-generator; the same seed gives the same cuts. The next run boots from the
-last recovered image, so each run is both the recovery check of the last
-cut and the source of the next ones.
+k-th image, and the UART text before it (kernel log records decoded,
+tools/klog.py) says what the apps had been told was done. Cutting "at a
+random instant" = choosing k with a seeded generator; the same seed gives
+the same cuts. The next run boots from the last recovered image, so each
+run is both the recovery check of the last cut and the source of the next
+ones.
 
 Two granularities:
   * default: the kernel as built (build/kernel.elf): a device write is one
@@ -82,6 +83,7 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import fram_inspect  # noqa: E402
+import klog  # noqa: E402
 import qemu as qemu_tool  # noqa: E402
 
 BUILD = os.path.join(ROOT, "build")
@@ -224,10 +226,13 @@ def check_states(states, before, log, check_clear=True, guard=None):
 
 def stream(kernel, apps_bin, fram_path, on_state, size=qemu_tool.FRAM_SIZE):
     """One deterministic run; on_state(uart offset, image, uart_text_fn) for
-    every image write-back, in order. Returns (status or None on a hang,
-    UART text)."""
+    every image write-back, in order. The UART text is the kernel log
+    decoded (tools/klog.py); the offset is that text's length when the
+    image was written back, uart_text_fn(offset) its beginning up to there.
+    Returns (status or None on a hang, UART text)."""
     shim = build_shim()
     argv = qemu_tool.qemu_argv(kernel, apps_bin, fram_path, icount=True)
+    decoder = klog.Decoder.for_kernel(kernel)
     rfd, wfd = os.pipe()
     env = dict(os.environ, LD_PRELOAD=shim, POWERCUT_FD=str(wfd),
                POWERCUT_IMAGE=os.path.abspath(fram_path), POWERCUT_SIZE=str(size))
@@ -243,13 +248,23 @@ def stream(kernel, apps_bin, fram_path, on_state, size=qemu_tool.FRAM_SIZE):
 
         timer = threading.Timer(RUN_TIMEOUT, kill)
         timer.start()
-        text = [b""]
+        fed = [0]              # bytes of QEMU's output decoded so far
+        text = bytearray()     # their decoded text (one latin-1 character a byte)
+
+        def decode_upto(raw):
+            """Decode QEMU's output up to byte `raw` (the shim's count);
+            returns the length of the text decoded so far. pread, because
+            QEMU writes through the same file offset."""
+            while fed[0] < raw:
+                chunk = os.pread(out.fileno(), raw - fed[0], fed[0])
+                if not chunk:
+                    break
+                fed[0] += len(chunk)
+                text.extend(decoder.feed(chunk))
+            return len(text)
 
         def uart_text(upto):
-            if len(text[0]) < upto:
-                out.seek(0)
-                text[0] = out.read()
-            return text[0][:upto].decode("latin-1")
+            return text[:upto].decode("latin-1")
 
         try:
             with os.fdopen(rfd, "rb") as pipe:
@@ -260,15 +275,16 @@ def stream(kernel, apps_bin, fram_path, on_state, size=qemu_tool.FRAM_SIZE):
                     img = pipe.read(size)
                     if len(img) < size:
                         break
-                    on_state(int.from_bytes(hdr, "little"), img, uart_text)
+                    on_state(decode_upto(int.from_bytes(hdr, "little")), img, uart_text)
         finally:
             # On a violation the run is abandoned: stop QEMU too.
             if proc.poll() is None and not hung:
                 proc.kill()
             status = proc.wait()
             timer.cancel()
-        out.seek(0)
-        uart = out.read().decode("latin-1")
+        decode_upto(os.fstat(out.fileno()).st_size)
+        text.extend(decoder.flush())
+        uart = text.decode("latin-1")
     return (None if hung else status), uart
 
 
@@ -283,12 +299,13 @@ def record(apps_bin, fram_path, workdir=None, kernel=None):
 
 def boot(apps_bin, fram_path, kernel=None):
     """A plain boot (no recording, still deterministic): (status or None on
-    a hang, UART text)."""
-    argv = qemu_tool.qemu_argv(kernel or KERNEL, apps_bin, fram_path, icount=True)
+    a hang, UART text with the kernel log decoded)."""
+    kernel = kernel or KERNEL
+    argv = qemu_tool.qemu_argv(kernel, apps_bin, fram_path, icount=True)
     try:
         r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
                            timeout=RUN_TIMEOUT)
-        return r.returncode, r.stdout.decode("latin-1")
+        return r.returncode, klog.decode(kernel, r.stdout).decode("latin-1")
     except subprocess.TimeoutExpired:
         return None, ""
 

@@ -18,6 +18,12 @@ The command line is built in one place, qemu_argv(), and used by `make run`,
   * semihosting is on, so the kernel can end QEMU with its own status
     (0 when every app exited with code 0).
 
+The kernel writes its log lines as dictionary-encoded records (formats in
+the ELF's .log_text, docs/logging.md). Everything here that reads QEMU's
+output decodes them with tools/klog.py and the ELF of the command line's
+-kernel, so callers see the kernel's text lines; `run` and `debug` decode
+on the way to the terminal, whose input still goes straight to QEMU.
+
 The FRAM image is created (all zero, a fresh chip) when absent; its folder
 must exist. This file is the one place that knows each board's QEMU machine,
 app flash address and FRAM size (BOARDS below; a kernel built for a larger
@@ -38,14 +44,20 @@ Each takes --fram-size BYTES (default: the board's FRAM) for a kernel built with
 another part.
 """
 import argparse
+import io
 import os
 import re
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import klog  # noqa: E402
 
 # Per board (boards/<board>/): QEMU machine, app flash area (layout.ld),
 # FRAM size in bytes (fram.h), QEMU's name of the FRAM's I2C bus.
@@ -165,9 +177,24 @@ def qemu_argv(kernel, apps=None, fram=None, icount=False, gdb=False, extra=(),
     return argv + list(extra)
 
 
+def kernel_of(argv):
+    """The kernel ELF a QEMU command line boots (its -kernel), or None."""
+    try:
+        return argv[list(argv).index("-kernel") + 1]
+    except (ValueError, IndexError):
+        return None
+
+
+def log_decoder(argv):
+    """A klog.Decoder for the output of QEMU run with argv: the kernel's
+    log records expanded with its ELF's dictionary (passes everything
+    through for a kernel without one)."""
+    return klog.Decoder.for_kernel(kernel_of(argv))
+
+
 def boot_captured(argv, timeout, input=None):
     """Run QEMU to its end or the timeout (then kill it). Returns
-    (output text, exit status, timed out?, seconds)."""
+    (output text, kernel log decoded; exit status; timed out?; seconds)."""
     start = time.monotonic()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -178,23 +205,28 @@ def boot_captured(argv, timeout, input=None):
         proc.kill()
         out, _ = proc.communicate()
         timed_out = True
+    decoder = log_decoder(argv)
+    out = decoder.feed(out) + decoder.flush()
     return out.decode("utf-8", "replace"), proc.returncode, timed_out, time.monotonic() - start
 
 
 def boot_until(argv, pattern, wanted=1, timeout=None):
-    """Run QEMU until its output has `wanted` lines matching pattern (a
-    compiled regex, matched against each stripped line), then stop it: for
-    runs whose other processes never end. Returns (the match objects, the
-    output up to the last one); fewer matches if QEMU ended or the timeout
-    (seconds) passed first."""
+    """Run QEMU until its output (kernel log decoded) has `wanted` lines
+    matching pattern (a compiled regex, matched against each stripped line),
+    then stop it: for runs whose other processes never end. Returns (the
+    match objects, the output up to the last one); fewer matches if QEMU
+    ended or the timeout (seconds) passed first."""
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, errors="replace")
+                            stderr=subprocess.STDOUT)
+    # Decoded text lines as they come, read as text mode Popen would.
+    lines_in = io.TextIOWrapper(io.BufferedReader(klog.Reader(proc.stdout, log_decoder(argv))),
+                                encoding="utf-8", errors="replace")
     timer = threading.Timer(timeout, proc.kill) if timeout else None
     if timer:
         timer.start()
     found, lines = [], []
     try:
-        for line in proc.stdout:
+        for line in lines_in:
             lines.append(line)
             m = pattern.match(line.strip())
             if m:
@@ -207,6 +239,46 @@ def boot_until(argv, pattern, wanted=1, timeout=None):
             timer.cancel()
         proc.kill()
         proc.wait()
+        proc.stdout.close()
+
+
+def write_all(fd, data):
+    """Write all of data to fd. QEMU makes its stdin non-blocking; when our
+    stdout is the same terminal it is non-blocking too, so wait while full."""
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[os.write(fd, view):]
+        except BlockingIOError:
+            select.select([], [fd], [])
+
+
+def run_interactive(argv):
+    """`run` and `debug`: QEMU in the foreground, its stdin the user's
+    terminal (typing reaches the console, Ctrl-A X quits), its output
+    decoded on the way to ours as it comes. Returns QEMU's exit status."""
+    decoder = log_decoder(argv)
+    sys.stdout.flush()
+    if decoder.dictionary is None:
+        os.execvp(argv[0], argv)      # nothing to decode: QEMU itself
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE)
+    # A signal sent to us (kill, a closed terminal) is passed on to QEMU: it
+    # ends, we print what it said last and return its status. (Ctrl-C is no
+    # signal here: with -nographic it is a byte for the console.)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda signum, _frame: proc.send_signal(signum))
+    out = sys.stdout.fileno()
+    try:
+        while True:
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            write_all(out, decoder.feed(chunk))
+        write_all(out, decoder.flush())
+    except OSError:
+        proc.kill()                   # nobody reads us any more (`make run | head`)
+    status = proc.wait()
+    return status if status >= 0 else 128 - status
 
 
 def check(kernel, apps, fram, expect, timeout, fram_size=None):
@@ -289,7 +361,7 @@ def main():
         print("Quit QEMU with Ctrl-A then X.")
     else:
         print("Booting under QEMU. Quit with Ctrl-A then X.", flush=True)
-    os.execvp(argv[0], argv)
+    return run_interactive(argv)
 
 
 if __name__ == "__main__":

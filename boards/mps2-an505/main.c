@@ -79,7 +79,7 @@ static void banner(void)
     uint32_t bss = (uint32_t)(_ebss - _sbss);
     uint32_t stack = (uint32_t)(_estack - _ebss);
 
-    log_info("nvkernel %s on %s", KERNEL_VERSION, BOARD_NAME);
+    log_info("nvkernel " KERNEL_VERSION " on " BOARD_NAME);
     log_info("kernel flash: %u bytes used (text+rodata %u, data %u)", (unsigned)(text + data),
              (unsigned)text, (unsigned)data);
     log_info("kernel RAM:   %u bytes used (data %u, bss %u, stack %u) of %u",
@@ -87,7 +87,7 @@ static void banner(void)
              (unsigned)(_kernel_ram_end - _kernel_ram_start));
     log_info("app flash:    %p..%p", (void *)_app_flash_start, (void *)_app_flash_end);
     log_info("app RAM:      %p..%p", (void *)_app_ram_start, (void *)_app_ram_end);
-    log_info("FRAM device:  %s, I2C address 0x%02x on SBCon %08x, %u bytes", BOARD_FRAM_PART,
+    log_info("FRAM device:  " BOARD_FRAM_PART ", I2C address 0x%02x on SBCon %08x, %u bytes",
              (unsigned)BOARD_FRAM_I2C_ADDR, (unsigned)BOARD_FRAM_I2C_BASE,
              (unsigned)BOARD_FRAM_SIZE);
 }

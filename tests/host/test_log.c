@@ -1,5 +1,5 @@
 /*
- * Host tests of the kernel's formatter (kernel/fmt.c), log line builder
+ * Host tests of the kernel's formatter (kernel/fmt.c), log records
  * (kernel/log.c) and deferred calls (kernel/deferred.c): the same source
  * files the kernel links, compiled for the host.
  */
@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -85,53 +87,114 @@ static void test_truncation_reports_full_length(void **state)
     assert_string_equal(small, "");
 }
 
-static void test_log_line_format(void **state)
-{
-    size_t n;
-
-    (void)state;
-    n = log_format_line(buf, sizeof(buf), LOG_WARN, "fram: %s at 0x%02x", "absent", 0x50);
-    assert_string_equal(buf, "[kernel] WARN  fram: absent at 0x50\n");
-    assert_int_equal(n, strlen(buf));
-    log_format_line(buf, sizeof(buf), LOG_ERROR, "x");
-    assert_string_equal(buf, "[kernel] ERROR x\n");
-    log_format_line(buf, sizeof(buf), LOG_DEBUG, "y");
-    assert_string_equal(buf, "[kernel] DEBUG y\n");
-}
-
-static void test_log_line_truncated_is_marked(void **state)
-{
-    char line[32];
-    size_t n;
-
-    (void)state;
-    n = log_format_line(line, sizeof(line), LOG_INFO, "%s", "a very long message that cannot fit");
-    assert_int_equal(n, sizeof(line) - 1);
-    assert_int_equal(line[n - 1], '\n');
-    assert_memory_equal(line + n - 4, "...", 3);
-    assert_memory_equal(line, "[kernel] INFO  a very", 21);
-}
-
-static char sink_seen[256];
+/* The kernel's log record (kernel/log.c, grammar in docs/logging.md). */
+static char sink_seen[512];
 static size_t sink_len;
 
 static void capture_sink(const char *s, size_t len)
 {
+    assert_true(sink_len + len < sizeof(sink_seen));
     memcpy(sink_seen + sink_len, s, len);
     sink_len += len;
+    sink_seen[sink_len] = '\0';
 }
 
-static void test_log_goes_to_sink(void **state)
+static void capture_start(void)
+{
+    sink_len = 0;
+    sink_seen[0] = '\0';
+    log_set_sink(capture_sink);
+}
+
+/* The record's arguments (after its text address), and its text: on the
+ * host the log text is ordinary memory, so the address can be followed. */
+static const char *record_args(const char **text)
+{
+    char *end;
+    unsigned long long addr;
+
+    assert_int_equal(sink_seen[0], '\x1e');
+    assert_int_equal(sink_seen[sink_len - 1], '\n');
+    assert_null(memchr(sink_seen, '\n', sink_len - 1)); /* one line */
+    addr = strtoull(sink_seen + 1, &end, 16);
+    *text = (const char *)(uintptr_t)addr;
+    return end;
+}
+
+static void test_record_holds_the_text_address_and_words(void **state)
+{
+    const char *text;
+
+    (void)state;
+    capture_start();
+    log_info("boot %d of %x, %c %u", -1, 0x50u, 'Z', 0u);
+    assert_string_equal(record_args(&text), " ffffffff 50 5a 0\n");
+    assert_string_equal(text, "[kernel] INFO  boot %d of %x, %c %u");
+
+    capture_start();
+    log_warn("no arguments");
+    assert_string_equal(record_args(&text), "\n");
+    assert_string_equal(text, "[kernel] WARN  no arguments");
+
+    capture_start();
+    log_error("x");
+    record_args(&text);
+    assert_string_equal(text, "[kernel] ERROR x");
+}
+
+static void test_record_sends_strings_quoted_and_escaped(void **state)
+{
+    const char *text;
+
+    (void)state;
+    capture_start();
+    log_info("%s|%s|%s", "app", "", "a\"b\\c\nd\x7f\x80~ ");
+    assert_string_equal(record_args(&text), " \"app\" \"\" \"a\\x22b\\x5cc\\x0ad\\x7f\\x80~ \"\n");
+
+    /* A NULL string goes as the word 0 (the host prints "(null)"). */
+    capture_start();
+    log_info("%s", (const char *)NULL);
+    assert_string_equal(record_args(&text), " 0\n");
+}
+
+static void test_record_sends_a_log_text_string_by_address(void **state)
+{
+    const char *name = LOG_TEXT("bus stuck");
+    const char *text;
+    char want[64];
+
+    (void)state;
+    capture_start();
+    log_warn("fram: %s at %u", name, 7u);
+    snprintf(want, sizeof(want), " $%llx 7\n", (unsigned long long)(uintptr_t)name);
+    assert_string_equal(record_args(&text), want);
+    assert_string_equal(text, "[kernel] WARN  fram: %s at %u");
+}
+
+static void test_record_shape_marks_each_string_position(void **state)
+{
+    char name[] = "p1"; /* an array argument is a string too */
+    const char *text;
+
+    (void)state;
+    capture_start();
+    log_info("%u %s %u %s %u %s %u", 1u, name, 3u, "four", 5u, "six", 7u);
+    assert_string_equal(record_args(&text), " 1 \"p1\" 3 \"four\" 5 \"six\" 7\n");
+    assert_int_equal(LOG_SHAPE(_), 0);
+    assert_int_equal(LOG_SHAPE(_, 1, "s"), 2 | (2u << LOG_SHAPE_COUNT_BITS));
+}
+
+static void test_debug_lines_are_compiled_out_and_no_sink_is_safe(void **state)
 {
     (void)state;
-    sink_len = 0;
-    log_set_sink(capture_sink);
-    log_line(LOG_INFO, "boot %d", 1);
+    capture_start();
+    log_debug("never: %u", 1u); /* LOG_LEVEL is LOG_INFO */
+    assert_int_equal(sink_len, 0);
     log_write("raw", 3);
-    sink_seen[sink_len] = '\0';
-    assert_string_equal(sink_seen, "[kernel] INFO  boot 1\nraw");
+    assert_string_equal(sink_seen, "raw");
     log_set_sink(NULL);
-    log_line(LOG_INFO, "dropped"); /* no sink: nothing happens, no crash */
+    log_info("dropped %u", 2u); /* no sink: nothing happens, no crash */
+    log_write("dropped", 7);
 }
 
 static int runs_a, runs_b;
@@ -188,9 +251,11 @@ int main(void)
         cmocka_unit_test(test_strings_chars_pointers),
         cmocka_unit_test(test_unknown_conversion_is_copied_through),
         cmocka_unit_test(test_truncation_reports_full_length),
-        cmocka_unit_test(test_log_line_format),
-        cmocka_unit_test(test_log_line_truncated_is_marked),
-        cmocka_unit_test(test_log_goes_to_sink),
+        cmocka_unit_test(test_record_holds_the_text_address_and_words),
+        cmocka_unit_test(test_record_sends_strings_quoted_and_escaped),
+        cmocka_unit_test(test_record_sends_a_log_text_string_by_address),
+        cmocka_unit_test(test_record_shape_marks_each_string_position),
+        cmocka_unit_test(test_debug_lines_are_compiled_out_and_no_sink_is_safe),
         cmocka_unit_test(test_deferred_calls),
     };
 

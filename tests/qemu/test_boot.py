@@ -1,8 +1,14 @@
 """Boot tests: the real kernel under QEMU prints its banner and ends with the
 status it asks for; a kernel fault prints a decoded dump and a nonzero status."""
+import os
 import re
+import subprocess
+import sys
 
-from qemu_env import BOARD, KERNEL, app_image, ktest
+from qemu_env import BOARD, KERNEL, ROOT, app_image, ktest
+
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import klog  # noqa: E402
 
 KERNEL_FAULT_STATUS = 0x7F  # kernel/arch/cortex-m/fault.c FAULT_EXIT_STATUS
 
@@ -13,6 +19,21 @@ BANNER = {
     "mps2-an505": {"app_flash": "0x10040000..0x10400000", "app_ram": "0x38010000..0x38400000",
                    "fram_part": "MB85RC512-class", "fram_size": 65536},
 }[BOARD]
+
+
+def test_log_text_is_in_the_elf_and_not_in_the_image(tmp_path):
+    """The text of the log lives in .log_text, which is never flashed
+    (docs/logging.md): no line's text may reach the image, which is all
+    QEMU or a flasher loads."""
+    dictionary = klog.load(KERNEL)
+    assert dictionary is not None, "the kernel ELF has no .log_text"
+    texts = [t for t in dictionary.data.split(b"\0") if len(t) >= 8]
+    assert any(t.startswith(b"[kernel] INFO  nvkernel ") for t in texts)
+    image = tmp_path / "kernel.bin"
+    subprocess.run(["arm-none-eabi-objcopy", "-O", "binary", KERNEL, str(image)], check=True)
+    flashed = image.read_bytes()
+    assert 0 < len(flashed) < 64 * 1024
+    assert [t for t in texts if t in flashed] == []
 
 
 def test_banner_names_version_memory_map_and_fram(qemu):
@@ -52,7 +73,7 @@ def test_kernel_fault_prints_decoded_dump_and_exits_nonzero(qemu):
     assert boot.status == KERNEL_FAULT_STATUS
     out = boot.output
     assert "KERNEL FAULT: BusFault" in out
-    assert re.search(r"pc =[0-9a-f]{8}", out)
+    assert re.search(r"pc [0-9a-f]{8}  lr [0-9a-f]{8}  sp [0-9a-f]{8}", out)
     assert "CFSR.PRECISERR (precise data bus error)" in out
     assert "faulting bus address (BFAR): 60000010" in out
     assert "the read did not fault" not in out

@@ -13,16 +13,19 @@ GAP_S = 1.0                     # between bursts: the first is handled alone
 
 def test_input_typed_in_two_bursts_after_boot_reaches_the_app(tmp_path):
     image = app_image(tmp_path / "apps.bin", "echo")
-    proc = subprocess.Popen(qemu_tool.qemu_argv(KERNEL, image), stdin=subprocess.PIPE,
+    argv = qemu_tool.qemu_argv(KERNEL, image)
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = bytearray()
     ready = threading.Event()
+    decoder = qemu_tool.log_decoder(argv)  # the kernel's log records back to text
 
     def read():
         for chunk in iter(lambda: proc.stdout.read1(4096), b""):
-            out.extend(chunk)
+            out.extend(decoder.feed(chunk))
             if KERNEL_READY in out:
                 ready.set()
+        out.extend(decoder.flush())
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()

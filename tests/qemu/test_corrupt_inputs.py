@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from qemu_env import KERNEL, ROOT, app_image, app_tbf
+from qemu_env import BUILD, KERNEL, ROOT, app_image, app_tbf
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import qemu as qemu_tool  # noqa: E402
@@ -154,6 +154,26 @@ def test_total_size_swallowing_next_image_never_overlaps(qemu):
     assert "ticker" not in procs
     assert "alarm_test" in procs and "alarm_test: ok" in out
     assert "Hello from hello" in out
+
+
+def test_app_name_can_neither_break_nor_forge_a_kernel_line(qemu):
+    """A TBF package name is any UTF-8, newlines included. The kernel
+    sends a name quoted and escaped inside its log record
+    (docs/logging.md), and the decoder shows control bytes as \\xNN: the
+    name stays on its own line and cannot fake the kernel's."""
+    forged = "x\n[kernel] ERROR forged\x1b"  # 25 bytes: under TBF_NAME_MAX
+    evil = qemu.tmp_path / "evil.tbf"
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "tbf_pack.py"),
+                    os.path.join(BUILD, "apps", "hello.elf"), "-o", str(evil), "--name", forged],
+                   check=True, stdout=subprocess.DEVNULL)
+    boot = boot_layout(qemu, [(0, evil.read_bytes()), (HELLO, tbf("ticker"))])
+    out = boot.output
+    assert "app 'x\\x0a[kernel] ERROR forged\\x1b': flash 0x" in out
+    assert "process 'x\\x0a[kernel] ERROR forged\\x1b' exited with code 0" in out
+    assert not re.search(r"^\[kernel\] ERROR forged", out, re.MULTILINE)
+    assert "undecodable" not in out
+    assert ticker_ran(out)
+    assert boot.status == 0
 
 
 def test_random_bytes_image(qemu):

@@ -92,8 +92,10 @@ struct arch_fault {
 /* The fault recorded by the last TRAP_FAULT. */
 const struct arch_fault *arch_last_fault(void);
 
-/* Print the fault status through the log (decoded by the MPU layer). */
+/* Print the fault status through the log, bit by bit (fault_decode.c). */
 void arch_log_fault_status(const struct arch_fault *f);
+/* Log the registers of an exception frame; sp is where it was stacked. */
+void arch_log_frame(const struct arch_frame *f, uint32_t sp);
 
 /* Timeslice budget on SysTick: resume counting down `cycles` (at most
  * SYSTICK_RVR_MAX); pause returns what is left (0 if it ran out).

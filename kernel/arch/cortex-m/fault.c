@@ -1,6 +1,6 @@
 /*
  * Fault capture (every Cortex-M): the fault status registers are read and
- * cleared here; their bits are decoded by the MPU layer's fault_decode.c.
+ * cleared here; fault_decode.c names their bits.
  *
  * A fault taken from a process is recorded here and handed to the kernel
  * core as a trap (kernel/process.c applies the board's policy). A fault in
@@ -16,7 +16,8 @@
 /* Exit status of a kernel fault: distinct from test failures (1). */
 #define FAULT_EXIT_STATUS 0x7f
 
-static const char *const exception_names[] = {
+/* Only ever logged: the names live in the log text (kernel/log.h). */
+static const char exception_names[][sizeof("UsageFault")] LOG_TEXT_SECTION = {
     [EXC_NMI] = "NMI",           [EXC_HARDFAULT] = "HardFault",   [EXC_MEMMANAGE] = "MemManage",
     [EXC_BUSFAULT] = "BusFault", [EXC_USAGEFAULT] = "UsageFault",
 };
@@ -26,9 +27,9 @@ static struct arch_fault last_fault;
 const char *arch_exception_name(uint32_t exc);
 const char *arch_exception_name(uint32_t exc)
 {
-    if (exc < sizeof(exception_names) / sizeof(exception_names[0]) && exception_names[exc])
+    if (exc >= EXC_NMI && exc <= EXC_USAGEFAULT)
         return exception_names[exc];
-    return "exception";
+    return LOG_TEXT("exception");
 }
 
 static void capture(struct arch_fault *f, uint32_t ipsr)
@@ -61,6 +62,14 @@ const struct arch_fault *arch_last_fault(void)
     return &last_fault;
 }
 
+void arch_log_frame(const struct arch_frame *f, uint32_t sp)
+{
+    log_error("  pc %08x  lr %08x  sp %08x  xpsr %08x", (unsigned)f->pc, (unsigned)f->lr,
+              (unsigned)sp, (unsigned)f->xpsr);
+    log_error("  r0 %08x  r1 %08x  r2 %08x  r3 %08x  r12 %08x", (unsigned)f->r0, (unsigned)f->r1,
+              (unsigned)f->r2, (unsigned)f->r3, (unsigned)f->r12);
+}
+
 /* Entered from Fault_Handler (switch.S) for a fault in the kernel. */
 void arch_kernel_fault(const struct arch_frame *frame, uint32_t exc_return, uint32_t ipsr)
     __attribute__((noreturn));
@@ -70,11 +79,8 @@ void arch_kernel_fault(const struct arch_frame *frame, uint32_t exc_return, uint
 
     capture(&f, ipsr);
     log_error("KERNEL FAULT: %s", arch_exception_name(f.exception));
-    log_error("  r0 =%08x r1 =%08x r2 =%08x r3  =%08x", (unsigned)frame->r0, (unsigned)frame->r1,
-              (unsigned)frame->r2, (unsigned)frame->r3);
-    log_error("  r12=%08x lr =%08x pc =%08x xpsr=%08x", (unsigned)frame->r12, (unsigned)frame->lr,
-              (unsigned)frame->pc, (unsigned)frame->xpsr);
-    log_error("  stack frame at %p, EXC_RETURN=%08x", (const void *)frame, (unsigned)exc_return);
+    arch_log_frame(frame, (uint32_t)frame);
+    log_error("  EXC_RETURN %08x", (unsigned)exc_return);
     arch_log_fault_status(&f);
     log_error("kernel halted (exit status %d)", FAULT_EXIT_STATUS);
     arch_exit(FAULT_EXIT_STATUS);
