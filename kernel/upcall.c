@@ -31,16 +31,24 @@ static void copy_event(struct process *p, unsigned to, unsigned from)
     p->queue_arg[to][2] = p->queue_arg[from][2];
 }
 
-/* Remove the i-th oldest event: the oldest in O(1); one in the middle by
- * moving the younger ones up a place. */
+/* Remove the i-th oldest event, not the oldest: the younger ones move up a
+ * place. Out of line: only a wait-for that skips older events or a cancel
+ * comes here. */
+static __attribute__((noinline)) void remove_younger(struct process *p, unsigned i)
+{
+    for (; i + 1 < p->queue_len; i++)
+        copy_event(p, at(p, i), at(p, i + 1));
+    p->queue_len--;
+}
+
+/* Remove the i-th oldest event: the oldest in O(1), inline (the hot end). */
 static inline __attribute__((always_inline)) void remove_at(struct process *p, unsigned i)
 {
-    if (i == 0) {
-        p->queue_head = (uint8_t)(p->queue_head + 1 == UPCALL_QUEUE_LEN ? 0 : p->queue_head + 1);
-    } else {
-        for (; i + 1 < p->queue_len; i++)
-            copy_event(p, at(p, i), at(p, i + 1));
+    if (i != 0) {
+        remove_younger(p, i);
+        return;
     }
+    p->queue_head = (uint8_t)(p->queue_head + 1 == UPCALL_QUEUE_LEN ? 0 : p->queue_head + 1);
     p->queue_len--;
 }
 
@@ -68,17 +76,21 @@ bool upcall_schedule(const struct driver *drv, proc_id_t pid, uint32_t num, uint
                      uint32_t a1, uint32_t a2)
 {
     struct process *p = proc_lookup(pid);
-    int d = driver_index_of(drv);
+    int d;
     unsigned k;
 
-    if (p == NULL || d < 0 || num >= drv->num_upcalls)
+    if (p == NULL || num >= drv->num_upcalls)
         return false;
     if (p->state == PROC_YIELD_WAIT_FOR && p->wait_driver == drv->number && p->wait_upcall == num) {
-        /* The process is blocked waiting for exactly this: hand it over. */
+        /* The process is blocked waiting for exactly this: hand it over
+         * (the wake-up path: no driver look-up needed). */
         set_event_args(proc_frame(p), a0, a1, a2);
         sched_wake(p);
         return true;
     }
+    d = driver_index_of(drv);
+    if (d < 0)
+        return false;
     if (p->state == PROC_YIELD_WAIT) {
         /* Blocked in yield-wait, so its queue holds nothing with a
          * function: run this one now, or drop it (null subscription). */
