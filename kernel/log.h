@@ -10,7 +10,7 @@
  * strings and formatter.
  *
  * Arguments are 32-bit words (integers, pointers, chars) or strings
- * (char * or const char *), at most LOG_MAX_ARGS of them; the compiler
+ * (char * or const char *), at most seven of them; the compiler
  * checks them against the format as for printf. A string is sent
  * character by character, unless it is itself a LOG_TEXT, which is sent by
  * address. Lines above the board's level (LOG_LEVEL, default LOG_INFO) are
@@ -62,19 +62,24 @@ void log_write(const char *s, size_t len);
  */
 void log_record(unsigned shape, const char *text, ...);
 
-#define LOG_MAX_ARGS         7
 #define LOG_SHAPE_COUNT_BITS 3
 
 /* The shape of an argument list (`_` first, so that an empty list works):
- * how many arguments, and which ones are strings. */
-#define LOG_SHAPE(...)                               (LOG_COUNT(__VA_ARGS__) | LOG_STRINGS(__VA_ARGS__) << LOG_SHAPE_COUNT_BITS)
-#define LOG_COUNT(...)                               LOG_NINTH(__VA_ARGS__, log_too_many_arguments, 7, 6, 5, 4, 3, 2, 1, 0)
+ * how many arguments, at most seven (an eighth names an undefined
+ * identifier), and which ones are strings. */
+/* clang-format off */
+#define LOG_SHAPE(...) \
+    (LOG_COUNT(__VA_ARGS__) | LOG_STRINGS(__VA_ARGS__) << LOG_SHAPE_COUNT_BITS)
+#define LOG_COUNT(...) \
+    LOG_NINTH(__VA_ARGS__, log_too_many_arguments, 7, 6, 5, 4, 3, 2, 1, 0)
 #define LOG_NINTH(_, a, b, c, d, e, f, g, h, n, ...) n
-#define LOG_STRINGS(...)                             LOG_STRINGS_(__VA_ARGS__, 0, 0, 0, 0, 0, 0, 0)
-#define LOG_STRINGS_(_, a, b, c, d, e, f, g, ...)                                                  \
-    (LOG_IS_STRING(a) | LOG_IS_STRING(b) << 1 | LOG_IS_STRING(c) << 2 | LOG_IS_STRING(d) << 3 |    \
-     LOG_IS_STRING(e) << 4 | LOG_IS_STRING(f) << 5 | LOG_IS_STRING(g) << 6)
-#define LOG_IS_STRING(x) _Generic((x), char * : 1u, const char * : 1u, default : 0u)
+#define LOG_STRINGS(...) LOG_STRINGS_(__VA_ARGS__, 0, 0, 0, 0, 0, 0, 0)
+#define LOG_STRINGS_(_, a, b, c, d, e, f, g, ...) \
+    (LOG_IS_STRING(a) | LOG_IS_STRING(b) << 1 | LOG_IS_STRING(c) << 2 | \
+     LOG_IS_STRING(d) << 3 | LOG_IS_STRING(e) << 4 | LOG_IS_STRING(f) << 5 | \
+     LOG_IS_STRING(g) << 6)
+#define LOG_IS_STRING(x) _Generic((x), char *: 1u, const char *: 1u, default: 0u)
+/* clang-format on */
 
 /* Never called: lets the compiler check the arguments against the format. */
 static inline __attribute__((format(printf, 1, 2))) void log_check_format(const char *fmt, ...)
