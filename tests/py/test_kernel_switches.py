@@ -18,9 +18,16 @@ pytestmark = pytest.mark.skipif(shutil.which("arm-none-eabi-gcc") is None,
                                 reason="needs the cross toolchain")
 
 
+# The switches of an enclosing make (`make test-qemu KERNEL_FASTPATH=0`
+# passes its command line down in MAKEFLAGS) must not set this test's.
+CLEAN_ENV = {k: v for k, v in os.environ.items()
+             if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "KERNEL_FASTPATH", "KERNEL_LTO")}
+
+
 def build(build_dir, *switches):
     out = subprocess.run(["make", "--no-print-directory", "kernel", f"BUILD={build_dir}", *switches],
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+                         cwd=ROOT, env=CLEAN_ENV, capture_output=True, text=True,
+                         check=True).stdout
     return [line for line in out.splitlines() if line.lstrip().startswith(("CC ", "AS "))]
 
 
