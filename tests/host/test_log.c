@@ -151,6 +151,12 @@ static void test_record_sends_strings_quoted_and_escaped(void **state)
     log_info("%s|%s|%s", "app", "", "a\"b\\c\nd\x7f\x80~ ");
     assert_string_equal(record_args(&text), " \"app\" \"\" \"a\\x22b\\x5cc\\x0ad\\x7f\\x80~ \"\n");
 
+    /* The printable range's ends: ' ' and '~' go as they are, the bytes
+     * just outside them (0x1f, 0x7f) escaped. */
+    capture_start();
+    log_info("%s", "\x1f \x20~\x7e\x7f");
+    assert_string_equal(record_args(&text), " \"\\x1f  ~~\\x7f\"\n");
+
     /* A NULL string goes as the word 0 (the host prints "(null)"). */
     capture_start();
     log_info("%s", (const char *)NULL);
