@@ -7,7 +7,7 @@
  * early or late by a set number of ticks.
  */
 /* clang-format off */
-/* HOST_TEST_SRCS: capsules/alarm.c kernel/deferred.c kernel/fmt.c tests/host/support/log_text.c tests/host/support/fake_kernel.c */
+/* HOST_TEST_SRCS: capsules/alarm.c kernel/deferred.c kernel/fmt.c kernel/log.c tests/host/support/log_text.c tests/host/support/fake_kernel.c */
 /* clang-format on */
 #include <setjmp.h>
 #include <stdarg.h>

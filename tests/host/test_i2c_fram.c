@@ -4,7 +4,7 @@
  * byte of a read and a write, parts past 64 KiB (pages at consecutive bus
  * addresses, transfers across page boundaries), the asynchronous contract. */
 /* clang-format off */
-/* HOST_TEST_SRCS: drivers/i2c_fram.c drivers/sbcon_i2c.c hal/nvram.c kernel/deferred.c kernel/fmt.c tests/host/support/log_text.c tests/host/support/i2c_fram_model.c */
+/* HOST_TEST_SRCS: drivers/i2c_fram.c drivers/sbcon_i2c.c hal/nvram.c kernel/deferred.c kernel/fmt.c kernel/log.c tests/host/support/log_text.c tests/host/support/i2c_fram_model.c */
 /* clang-format on */
 #include <setjmp.h>
 #include <stdarg.h>

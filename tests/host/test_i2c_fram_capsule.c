@@ -6,7 +6,7 @@
  * Only commands are used, so the test does not depend on the on-FRAM format.
  */
 // clang-format off
-/* HOST_TEST_SRCS: capsules/nv_storage.c capsules/nv_region.c drivers/i2c_fram.c drivers/sbcon_i2c.c hal/nvram.c kernel/deferred.c kernel/fmt.c tests/host/support/log_text.c tests/host/support/fake_kernel.c tests/host/support/i2c_fram_model.c */
+/* HOST_TEST_SRCS: capsules/nv_storage.c capsules/nv_region.c drivers/i2c_fram.c drivers/sbcon_i2c.c hal/nvram.c kernel/deferred.c kernel/fmt.c kernel/log.c tests/host/support/log_text.c tests/host/support/fake_kernel.c tests/host/support/i2c_fram_model.c */
 // clang-format on
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,10 +1,10 @@
 /*
  * Host tests of the kernel's formatter (kernel/fmt.c), log records
- * (kernel/log.c) and deferred calls (kernel/deferred.c): the same source
- * files the kernel links, compiled for the host.
+ * (kernel/log_record.c) and deferred calls (kernel/deferred.c): the same
+ * source files the kernel links, compiled for the host.
  */
 /* clang-format off */
-/* HOST_TEST_SRCS: kernel/fmt.c kernel/log.c kernel/deferred.c */
+/* HOST_TEST_SRCS: kernel/fmt.c kernel/log.c kernel/log_record.c kernel/deferred.c */
 /* clang-format on */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -87,7 +87,7 @@ static void test_truncation_reports_full_length(void **state)
     assert_string_equal(small, "");
 }
 
-/* The kernel's log record (kernel/log.c, grammar in docs/logging.md). */
+/* The kernel's log record (kernel/log_record.c, grammar in docs/logging.md). */
 static char sink_seen[512];
 static size_t sink_len;
 

@@ -20,7 +20,7 @@
  * area, so they hold for any on-FRAM format.
  */
 // clang-format off
-/* HOST_TEST_SRCS: capsules/nv_storage.c capsules/nv_region.c drivers/ram_fram.c hal/nvram.c kernel/deferred.c kernel/fmt.c tests/host/support/log_text.c tests/host/support/fake_kernel.c tests/host/support/nvs_harness.c tests/host/support/nvs_capsule_lib.c libnvstorage/nvs_error.c libnvstorage/nvs_crc32.c libnvstorage/nvs_slot.c libnvstorage/nvs_record.c */
+/* HOST_TEST_SRCS: capsules/nv_storage.c capsules/nv_region.c drivers/ram_fram.c hal/nvram.c kernel/deferred.c kernel/fmt.c kernel/log.c tests/host/support/log_text.c tests/host/support/fake_kernel.c tests/host/support/nvs_harness.c tests/host/support/nvs_capsule_lib.c libnvstorage/nvs_error.c libnvstorage/nvs_crc32.c libnvstorage/nvs_slot.c libnvstorage/nvs_record.c */
 // clang-format on
 #include <setjmp.h>
 #include <stdarg.h>

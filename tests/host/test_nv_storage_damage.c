@@ -20,7 +20,7 @@
  *  - no stale owner ever gets a region.
  */
 // clang-format off
-/* HOST_TEST_SRCS: capsules/nv_storage.c capsules/nv_region.c drivers/ram_fram.c hal/nvram.c kernel/deferred.c kernel/fmt.c tests/host/support/log_text.c tests/host/support/fake_kernel.c tests/host/support/nvs_harness.c */
+/* HOST_TEST_SRCS: capsules/nv_storage.c capsules/nv_region.c drivers/ram_fram.c hal/nvram.c kernel/deferred.c kernel/fmt.c kernel/log.c tests/host/support/log_text.c tests/host/support/fake_kernel.c tests/host/support/nvs_harness.c */
 // clang-format on
 #include <setjmp.h>
 #include <stdarg.h>

@@ -5,8 +5,9 @@
  * (tools/klog.py). A host build can read the log text directly, so this
  * stand-in formats each line at once with the kernel's own formatter
  * (kernel/fmt.c) and writes it to the sink: a test reads exactly the lines
- * a person sees after decoding. Tests of the record itself link
- * kernel/log.c instead (test_log.c).
+ * a person sees after decoding. It stands in for kernel/log_record.c only:
+ * the sink is kernel/log.c's. Tests of the record itself link
+ * kernel/log_record.c instead (test_log.c).
  */
 #include <stdarg.h>
 
@@ -15,19 +16,6 @@
 
 /* Longer lines are cut: no test logs one. */
 #define LOG_TEXT_LINE_MAX 256
-
-static log_sink_fn log_sink;
-
-void log_set_sink(log_sink_fn sink)
-{
-    log_sink = sink;
-}
-
-void log_write(const char *s, size_t len)
-{
-    if (log_sink != NULL)
-        log_sink(s, len);
-}
 
 void log_record(unsigned shape, const char *text, ...)
 {
