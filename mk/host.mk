@@ -3,7 +3,7 @@
 #
 # Each tests/host/test_<name>.c is one test program. The kernel-side sources
 # it exercises are listed on a line of its own, in the test file itself:
-#     /* HOST_TEST_SRCS: kernel/fmt.c kernel/log.c */
+#     /* HOST_TEST_SRCS: kernel/fmt.c kernel/log.c kernel/log_record.c */
 # (shared fakes live in tests/host/support/ and are listed the same way),
 # so adding a test never means editing this file.
 

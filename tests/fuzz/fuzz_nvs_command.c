@@ -16,7 +16,7 @@
  *     within the region.
  */
 // clang-format off
-/* FUZZ_SRCS: capsules/nv_storage.c capsules/nv_region.c drivers/ram_fram.c hal/nvram.c kernel/deferred.c kernel/log.c kernel/fmt.c tests/host/support/fake_kernel.c tests/host/support/nvs_harness.c */
+/* FUZZ_SRCS: capsules/nv_storage.c capsules/nv_region.c drivers/ram_fram.c hal/nvram.c kernel/deferred.c kernel/log.c kernel/log_record.c tests/host/support/fake_kernel.c tests/host/support/nvs_harness.c */
 // clang-format on
 #include <stddef.h>
 #include <stdint.h>
